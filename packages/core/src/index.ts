@@ -1,0 +1,4 @@
+export * from './catalog.js';
+export * from './environment.js';
+export * from './errors.js';
+export * from './progress-protocol.js';

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what perfplane needs on this machine: npm packages and, with --ci,
+# the system tools the test suite uses. Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ci=false
+if [[ "${1:-}" == "--ci" ]]; then
+  ci=true
+fi
+
+if [[ "$ci" == true ]]; then
+  npm ci --no-audit --no-fund
+elif [[ ! -d node_modules ]]; then
+  npm ci --no-audit --no-fund
+fi

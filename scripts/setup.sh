@@ -14,3 +14,12 @@ if [[ "$ci" == true ]]; then
 elif [[ ! -d node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
+
+# --- aws: SST platform types and the moto server (begin) ---
+# sst.config.ts is type-checked against .sst/platform, which `sst install`
+# writes offline; the AWS integration tests start moto_server themselves.
+if [[ "$ci" == true ]]; then
+  bash scripts/sst-install.sh
+  python3 -m pip install --quiet 'moto[server]'
+fi
+# --- aws (end) ---

@@ -85,7 +85,7 @@ describe('codeBuildProjects', () => {
 
   it('applies environment overrides', () => {
     const environment = loadEnvironmentFile('aws-1000tps');
-    const projects = codeBuildProjects('pp-dev', environment);
+    const projects = codeBuildProjects('pp-dev', [environment]);
     const byPhase = Object.fromEntries(projects.map((p) => [p.phase, p]));
     expect(byPhase['02-infrastructure']?.timeoutInMinutes).toBe(240);
     expect(byPhase['07-performance-tests']?.timeoutInMinutes).toBe(480);
@@ -96,7 +96,7 @@ describe('codeBuildProjects', () => {
   it('clamps to CodeBuild bounds', () => {
     const environment = loadEnvironmentFile('aws-1000tps');
     environment.buildTimeoutMinutes = { '01-prerequisites': 1 };
-    const first = codeBuildProjects('pp', environment)[0];
+    const first = codeBuildProjects('pp', [environment])[0];
     expect(first?.timeoutInMinutes).toBe(5);
   });
 
@@ -114,6 +114,7 @@ describe('substituteDefinition', () => {
   };
 
   it('replaces placeholders', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ASL placeholders, not JavaScript
     const text = substituteDefinition(
       '{"a":"${ProjectPrefix}-01-prerequisites","b":"${StepsFunctionArn}"}',
       values,
@@ -125,6 +126,7 @@ describe('substituteDefinition', () => {
   });
 
   it('rejects unknown placeholders', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ASL placeholders, not JavaScript
     expect(() => substituteDefinition('{"a":"${Other}"}', values, 'run.asl.json')).toThrow(
       /run.asl.json: no value for placeholder \$\{Other\}/,
     );

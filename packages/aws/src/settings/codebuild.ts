@@ -24,20 +24,33 @@ export interface ProjectSettings {
   privilegedMode: boolean;
 }
 
-/** Timeout of one phase's builds, clamped to what CodeBuild accepts. */
-export function buildTimeout(phase: Phase, environment?: Pick<Environment, 'buildTimeoutMinutes'>) {
-  const minutes = environment?.buildTimeoutMinutes?.[phase.id] ?? phase.expected.maxMinutes;
+/**
+ * Timeout of one phase's builds: the largest override among the environments,
+ * else the catalog's max duration, clamped to what CodeBuild accepts.
+ */
+export function buildTimeout(
+  phase: Phase,
+  environments: readonly Pick<Environment, 'buildTimeoutMinutes'>[] = [],
+): number {
+  const overrides = environments
+    .map((environment) => environment.buildTimeoutMinutes?.[phase.id])
+    .filter((minutes): minutes is number => minutes !== undefined);
+  const minutes = overrides.length > 0 ? Math.max(...overrides) : phase.expected.maxMinutes;
   return Math.min(BUILD_TIMEOUT_BOUNDS.max, Math.max(BUILD_TIMEOUT_BOUNDS.min, minutes));
 }
 
 /**
- * Settings of the CodeBuild project of every phase. A deployment serves one
- * environment's sizing, so the image, compute type and timeout overrides come
- * from that environment when it is given.
+ * Settings of the CodeBuild project of every phase. The projects serve every
+ * AWS environment of the deployment, so a timeout is the largest any of them
+ * asks for, and the image and compute type come from the first one.
  */
-export function codeBuildProjects(prefix: string, environment?: Environment): ProjectSettings[] {
-  const image = environment?.aws?.codebuild.image ?? DEFAULT_IMAGE;
-  const computeType = environment?.aws?.codebuild.computeType ?? DEFAULT_COMPUTE;
+export function codeBuildProjects(
+  prefix: string,
+  environments: readonly Environment[] = [],
+): ProjectSettings[] {
+  const first = environments.find((environment) => environment.aws);
+  const image = first?.aws?.codebuild.image ?? DEFAULT_IMAGE;
+  const computeType = first?.aws?.codebuild.computeType ?? DEFAULT_COMPUTE;
   return PHASES.map((phase) => ({
     phase: phase.id,
     name: projectName(prefix, phase.id),
@@ -45,7 +58,7 @@ export function codeBuildProjects(prefix: string, environment?: Environment): Pr
     buildspec: `buildspecs/${phase.id}.yml`,
     image,
     computeType,
-    timeoutInMinutes: buildTimeout(phase, environment),
+    timeoutInMinutes: buildTimeout(phase, environments),
     queuedTimeoutInMinutes: 60,
     logGroup: buildLogGroup(prefix, phase.id),
     logRetentionDays: 90,

@@ -1,4 +1,4 @@
-import { PHASE_IDS } from '@perfplane/core';
+import { PHASE_IDS, type PhaseId } from '@perfplane/core';
 import { arnsOf, type DeploymentScope, STATE_MACHINES } from './names.js';
 
 export interface PolicyStatement {
@@ -152,4 +152,22 @@ export function managedResources(
     databases.push(`${environment.name}-*`);
   }
   return { clusters: [...new Set(clusters)].sort(), databases: databases.sort() };
+}
+
+/**
+ * Policy of one phase's CodeBuild role for what every phase needs: its own
+ * logs, the source archive and its artifacts. The cloud work itself (VPCs,
+ * EKS, RDS, Helm) needs more, which sst.config.ts attaches separately.
+ */
+export function buildRolePolicy(scope: DeploymentScope, phase: PhaseId): PolicyDocument {
+  const arn = arnsOf(scope);
+  return document(
+    statement('Logs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [arn.buildLogs(phase)]),
+    statement('Source', ['s3:GetObject', 's3:GetObjectVersion'], [arn.objects('source/')]),
+    statement(
+      'Artifacts',
+      ['s3:GetObject', 's3:PutObject'],
+      ['outputs/', 'results/', 'reports/'].map((keyPrefix) => arn.objects(keyPrefix)),
+    ),
+  );
 }

@@ -1,0 +1,3 @@
+export * from './clients.js';
+export * from './table.js';
+export * from './types.js';

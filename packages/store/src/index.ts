@@ -1,3 +1,5 @@
+export { assertArtifactKey, assertArtifactPrefix } from './artifact-key.js';
+export * from './artifacts.js';
 export * from './clients.js';
 export { type Condition, isConditionFailure } from './conditions.js';
 export { newRunId } from './keys.js';

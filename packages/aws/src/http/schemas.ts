@@ -58,8 +58,8 @@ export const costSavingBody = z.strictObject({
 });
 
 export const supportBundleBody = z.strictObject({
+  /** File name the download link saves the bundle as. */
   name: artifactName.optional(),
-  runId: runId.optional(),
 });
 
 export const approvalBody = z.strictObject({

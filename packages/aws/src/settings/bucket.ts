@@ -1,6 +1,6 @@
 /** Key prefixes of the artifact bucket, one per kind of object. */
 export const BUCKET_PREFIXES = {
-  bundles: 'bundles/',
+  bundles: 'support-bundles/',
   outputs: 'outputs/',
   rawResults: 'results/raw/',
   reports: 'reports/',

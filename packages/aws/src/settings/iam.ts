@@ -116,7 +116,7 @@ export function lambdaPolicies(
       statement(
         'Bundles',
         ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
-        [arn.objects('bundles/')],
+        [arn.objects('support-bundles/')],
       ),
     ),
     'lock-reaper': document(

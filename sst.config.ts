@@ -19,12 +19,17 @@ export default $config({
     const region = aws.getRegionOutput().region;
     const accountId = aws.getCallerIdentityOutput().accountId;
 
+    const tableSettings = settings.tableSettings();
     const table = new sst.aws.Dynamo('Table', {
-      ...settings.tableSettings(),
+      fields: tableSettings.fields,
+      primaryIndex: tableSettings.primaryIndex,
+      globalIndexes: tableSettings.globalIndexes,
+      ttl: tableSettings.ttl,
+      deletionProtection: tableSettings.deletionProtection,
       transform: {
         table: (args) => {
-          args.pointInTimeRecovery = { enabled: true };
-          args.billingMode = 'PAY_PER_REQUEST';
+          args.pointInTimeRecovery = { enabled: tableSettings.pointInTimeRecovery };
+          args.billingMode = tableSettings.billingMode;
         },
       },
     });
@@ -197,7 +202,8 @@ export default $config({
         definition: steps.arn.apply((stepsArn) =>
           settings.substituteDefinition(
             settings.readDefinition(process.cwd(), machine),
-            { ProjectPrefix: prefix, StepsFunctionArn: stepsArn },
+            // The steps Lambda also serves the approval task: it records the task token.
+            { ProjectPrefix: prefix, StepsFunctionArn: stepsArn, ApprovalFunctionArn: stepsArn },
             `statemachines/${machine}.asl.json`,
           ),
         ),

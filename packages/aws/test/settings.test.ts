@@ -1,17 +1,19 @@
 import { PHASE_IDS, PHASES } from '@perfplane/core';
+import { tableDefinition } from '@perfplane/store';
 import { describe, expect, it } from 'vitest';
 import {
   BUCKET_PREFIXES,
   bucketSettings,
   codeBuildProjects,
   costSavingSchedules,
-  createTableInput,
   DATABASE_RESTOP_EXPRESSION,
+  readDefinition,
+  STATE_MACHINES,
   substituteDefinition,
   TTL_ATTRIBUTE,
   tableSettings,
 } from '../src/index.js';
-import { loadEnvironmentFile } from './fixtures.js';
+import { loadEnvironmentFile, ROOT } from './fixtures.js';
 
 describe('tableSettings', () => {
   it('uses the contract keys', () => {
@@ -27,12 +29,14 @@ describe('tableSettings', () => {
     expect(TTL_ATTRIBUTE).toBe('expiresAtEpoch');
   });
 
-  it('matches the CreateTable input', () => {
-    const input = createTableInput('t');
-    expect(input.AttributeDefinitions.map((a) => a.AttributeName)).toEqual(
+  it('matches the store definition', () => {
+    const definition = tableDefinition('t');
+    expect(definition.AttributeDefinitions?.map((a) => a.AttributeName)).toEqual(
       Object.keys(tableSettings().fields),
     );
-    expect(input.GlobalSecondaryIndexes[0]?.IndexName).toBe('gsi1');
+    expect(Object.keys(tableSettings().globalIndexes)).toEqual(
+      definition.GlobalSecondaryIndexes?.map((index) => index.IndexName),
+    );
   });
 });
 
@@ -111,6 +115,7 @@ describe('substituteDefinition', () => {
   const values = {
     ProjectPrefix: 'pp-dev',
     StepsFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:pp-dev-steps',
+    ApprovalFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:pp-dev-steps',
   };
 
   it('replaces placeholders', () => {
@@ -138,6 +143,14 @@ describe('substituteDefinition', () => {
 
   it('rejects broken JSON', () => {
     expect(() => substituteDefinition('{"a":', values)).toThrow(/not valid JSON/);
+  });
+
+  it('fills the committed definitions', () => {
+    for (const machine of STATE_MACHINES) {
+      const text = substituteDefinition(readDefinition(ROOT, machine), values, machine);
+      expect(text).not.toMatch(/\$\{[A-Za-z]+\}/);
+      expect(text).toContain('pp-dev-01-prerequisites');
+    }
   });
 
   it('leaves JSONPath intrinsics alone', () => {

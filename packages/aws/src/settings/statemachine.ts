@@ -2,6 +2,8 @@
 export interface DefinitionSubstitutions {
   ProjectPrefix: string;
   StepsFunctionArn: string;
+  /** Lambda the interactive approval task invokes with a task token. */
+  ApprovalFunctionArn: string;
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;

@@ -1,46 +1,44 @@
-/** Attribute DynamoDB's TTL reads: seconds since the epoch after which an item may be deleted. */
-export const TTL_ATTRIBUTE = 'expiresAtEpoch';
+import { TTL_ATTRIBUTE, tableDefinition } from '@perfplane/store';
+
+type FieldType = 'string' | 'number' | 'binary';
+const FIELD_TYPES: Record<string, FieldType> = { S: 'string', N: 'number', B: 'binary' };
+
+function keyNames(schema: { AttributeName?: string; KeyType?: string }[] | undefined) {
+  const hashKey = schema?.find((key) => key.KeyType === 'HASH')?.AttributeName;
+  const rangeKey = schema?.find((key) => key.KeyType === 'RANGE')?.AttributeName;
+  if (!hashKey) {
+    throw new Error('table definition has a key schema without a HASH key');
+  }
+  return rangeKey ? { hashKey, rangeKey } : { hashKey };
+}
 
 /**
- * Settings of the control-plane table: keys `pk`/`sk` and index `gsi1` on
- * `gsi1pk`/`gsi1sk`, as the store expects. TTL only tidies old events; the
- * store still checks expiry itself because dynalite has no TTL.
+ * Settings of the control-plane table in the shape of SST's Dynamo
+ * component, derived from the store's `tableDefinition` so the deployed keys
+ * and index cannot drift from what the store queries. Point-in-time recovery
+ * is on and TTL reads `expiresAtEpoch`; the store still checks lock expiry
+ * itself, because TTL deletes late and dynalite has none.
  */
 export function tableSettings() {
+  const definition = tableDefinition('unused');
+  const fields: Record<string, FieldType> = {};
+  for (const attribute of definition.AttributeDefinitions ?? []) {
+    fields[attribute.AttributeName ?? ''] = FIELD_TYPES[attribute.AttributeType ?? 'S'] ?? 'string';
+  }
+  const globalIndexes: Record<string, { hashKey: string; rangeKey?: string; projection: 'all' }> =
+    {};
+  for (const index of definition.GlobalSecondaryIndexes ?? []) {
+    globalIndexes[index.IndexName ?? ''] = { ...keyNames(index.KeySchema), projection: 'all' };
+  }
   return {
-    fields: { pk: 'string', sk: 'string', gsi1pk: 'string', gsi1sk: 'string' },
-    primaryIndex: { hashKey: 'pk', rangeKey: 'sk' },
-    globalIndexes: { gsi1: { hashKey: 'gsi1pk', rangeKey: 'gsi1sk', projection: 'all' } },
+    fields,
+    primaryIndex: keyNames(definition.KeySchema),
+    globalIndexes,
     ttl: TTL_ATTRIBUTE,
-    billingMode: 'PAY_PER_REQUEST',
+    billingMode: definition.BillingMode ?? 'PAY_PER_REQUEST',
     pointInTimeRecovery: true,
     deletionProtection: true,
-  } as const;
-}
-
-/** The same table as a CreateTable input, for integration tests and comparisons. */
-export function createTableInput(tableName: string) {
-  const settings = tableSettings();
-  return {
-    TableName: tableName,
-    BillingMode: settings.billingMode,
-    AttributeDefinitions: Object.keys(settings.fields).map((name) => ({
-      AttributeName: name,
-      AttributeType: 'S' as const,
-    })),
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' as const },
-      { AttributeName: 'sk', KeyType: 'RANGE' as const },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: 'gsi1',
-        KeySchema: [
-          { AttributeName: 'gsi1pk', KeyType: 'HASH' as const },
-          { AttributeName: 'gsi1sk', KeyType: 'RANGE' as const },
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      },
-    ],
   };
 }
+
+export { TTL_ATTRIBUTE };

@@ -219,12 +219,10 @@ describe('AwsRunLogReader', () => {
 
   it('caps a noisy log', async () => {
     const line = 'x'.repeat(1000);
-    logs
-      .on(FilterLogEventsCommand)
-      .resolves({
-        events: Array.from({ length: 200 }, () => ({ message: line })),
-        nextToken: 'more',
-      });
+    logs.on(FilterLogEventsCommand).resolves({
+      events: Array.from({ length: 200 }, () => ({ message: line })),
+      nextToken: 'more',
+    });
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
     const [log] = await reader(makeRun(), [makeEvent()]).readRunLogs('run-1');
     expect(Buffer.byteLength(log?.text ?? '')).toBeLessThan(MAX_SOURCE_BYTES + 200);

@@ -119,8 +119,8 @@ describe('substituteDefinition', () => {
   };
 
   it('replaces placeholders', () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ASL placeholders, not JavaScript
     const text = substituteDefinition(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ASL placeholders, not JavaScript
       '{"a":"${ProjectPrefix}-01-prerequisites","b":"${StepsFunctionArn}"}',
       values,
     );

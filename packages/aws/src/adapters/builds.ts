@@ -13,7 +13,7 @@ export class CodeBuildController {
   async stop(buildId: string): Promise<void> {
     const output = await this.client.send(new BatchGetBuildsCommand({ ids: [buildId] }));
     const build = output.builds?.[0];
-    if (!build || build.buildStatus !== 'IN_PROGRESS') {
+    if (build?.buildStatus !== 'IN_PROGRESS') {
       return;
     }
     await this.client.send(new StopBuildCommand({ id: buildId }));

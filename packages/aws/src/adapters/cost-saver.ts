@@ -150,7 +150,7 @@ export class AwsCostSaver {
 
   private async turnOff(env: Environment): Promise<CostSavingResult[]> {
     const record = await this.options.records.get(env.name);
-    if (!record || record.mode !== 'on') {
+    if (record?.mode !== 'on') {
       return [
         {
           phase: '02-infrastructure',

@@ -8,9 +8,8 @@ import type {
 } from 'aws-lambda';
 import { type Credentials, verifySigV4 } from './sigv4-verify.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the adapter serves handlers of any event type
 type LambdaHandler = (
-  event: any,
+  event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2 | undefined>;
 

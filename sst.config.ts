@@ -13,7 +13,7 @@ export default $config({
     };
   },
   async run() {
-    const settings = await import('./packages/aws/src/index.js');
+    const settings = await import('./packages/aws/src/settings/index.js');
     const prefix = settings.assertPrefix(`${$app.name}-${$app.stage}`);
     const plan = settings.deploymentPlan(process.cwd(), prefix);
     const region = aws.getRegionOutput().region;
@@ -78,14 +78,20 @@ export default $config({
     );
     const policies = scope.apply((resolved) => settings.lambdaPolicies(resolved, plan.managed));
 
+    const slackSecret = new sst.Secret('SlackSigningSecret', 'unset');
     const environment = {
       PERFPLANE_PREFIX: prefix,
+      PERFPLANE_ACCOUNT_ID: accountId,
       PERFPLANE_TABLE: table.name,
       PERFPLANE_BUCKET: bucket.name,
       PERFPLANE_ENVIRONMENTS: plan.environments.map((item) => item.name).join(','),
       POWERTOOLS_SERVICE_NAME: 'perfplane',
     };
-    const lambda = (name: (typeof settings.LAMBDAS)[number], timeout: `${number} seconds`) =>
+    const lambda = (
+      name: (typeof settings.LAMBDAS)[number],
+      timeout: `${number} seconds`,
+      extra: Record<string, $util.Input<string>> = {},
+    ) =>
       new sst.aws.Function(
         `Fn${name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`,
         {
@@ -104,7 +110,9 @@ export default $config({
 
     const steps = lambda('steps', '60 seconds');
     const api = lambda('api', '29 seconds');
-    const slack = lambda('slack', '60 seconds');
+    // NOTE: the secret reaches the function as an environment variable, visible to
+    // anyone who may read the function's configuration.
+    const slack = lambda('slack', '60 seconds', { SLACK_SIGNING_SECRET: slackSecret.value });
     const validate = lambda('validate', '300 seconds');
     const costSaving = lambda('cost-saving', '600 seconds');
     const emergencyStop = lambda('emergency-stop', '120 seconds');

@@ -32,8 +32,12 @@ export interface LambdaConfig {
 export function readConfig(env: Record<string, string | undefined> = process.env): LambdaConfig {
   const result = configSchema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid Lambda environment: ${problems.join('; ')}; sst.config.ts sets these variables`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new Error(
+      `invalid Lambda environment: ${problems.join('; ')}; sst.config.ts sets these variables`,
+    );
   }
   const value = result.data;
   return {

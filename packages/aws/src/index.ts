@@ -1,4 +1,3 @@
-export * from './settings/index.js';
 export * from './adapters/builds.js';
 export * from './adapters/checks.js';
 export * from './adapters/cost-saver.js';
@@ -11,4 +10,5 @@ export * from './http/routes.js';
 export * from './local/http-adapter.js';
 export * from './ports.js';
 export * from './runtime/logger.js';
+export * from './settings/index.js';
 export * from './wiring.js';

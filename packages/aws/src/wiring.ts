@@ -48,7 +48,10 @@ export interface ControlModule {
     request: { method: string; path: string; headers?: Record<string, string>; body?: string },
     onError?: (error: unknown) => void,
   ): Promise<{ status: number; headers: Record<string, string>; body: string }>;
-  handleStep(deps: AwsControlDeps, input: { step: string; runId: string; environment: string }): Promise<unknown>;
+  handleStep(
+    deps: AwsControlDeps,
+    input: { step: string; runId: string; environment: string },
+  ): Promise<unknown>;
   emergencyStop(deps: AwsControlDeps, environment: string): Promise<StopResult>;
   buildSupportBundle(deps: AwsControlDeps, environment: string): Promise<BuiltBundle>;
   validateAll(deps: AwsControlDeps, environment: string): Promise<{ runId: string }>;
@@ -101,9 +104,17 @@ export function createControlDeps(config: LambdaConfig, clients: AwsClients): Aw
   return {
     store,
     artifacts,
-    orchestrator: new StepFunctionsOrchestrator(clients.sfn, (machine) => arns.stateMachine(machine)),
+    orchestrator: new StepFunctionsOrchestrator(clients.sfn, (machine) =>
+      arns.stateMachine(machine),
+    ),
     builds: new CodeBuildController(clients.codebuild),
-    logs: new AwsRunLogReader({ prefix: config.prefix, store, logs: clients.logs, sfn: clients.sfn, artifacts }),
+    logs: new AwsRunLogReader({
+      prefix: config.prefix,
+      store,
+      logs: clients.logs,
+      sfn: clients.sfn,
+      artifacts,
+    }),
     costSaver: new AwsCostSaver({
       eks: clients.eks,
       rds: clients.rds,
@@ -162,7 +173,9 @@ export function wireSlack({ config, clients, logger }: Omit<Wiring, 'control'>) 
     apiFunctionName: functionName(config.prefix, 'api'),
     signingSecret: async () => {
       if (!secret) {
-        throw new Error('SLACK_SIGNING_SECRET is not set; set the SlackSigningSecret secret with `npx sst secret set`');
+        throw new Error(
+          'SLACK_SIGNING_SECRET is not set; set the SlackSigningSecret secret with `npx sst secret set`',
+        );
       }
       return secret;
     },
@@ -181,7 +194,12 @@ export function wireEmergencyStop({ config, clients, control, logger }: Wiring) 
       if (!env.aws) {
         return undefined;
       }
-      return startTestRunCleanup(clients.codebuild, { prefix: config.prefix, runId, environment, k6Cluster: env.aws.k6Cluster.name });
+      return startTestRunCleanup(clients.codebuild, {
+        prefix: config.prefix,
+        runId,
+        environment,
+        k6Cluster: env.aws.k6Cluster.name,
+      });
     },
   });
 }
@@ -238,7 +256,9 @@ export function wireSupportBundle({ config, clients, control, logger }: Wiring) 
         new GetObjectCommand({
           Bucket: config.bucketName,
           Key: key,
-          ...(downloadName ? { ResponseContentDisposition: `attachment; filename="${downloadName}"` } : {}),
+          ...(downloadName
+            ? { ResponseContentDisposition: `attachment; filename="${downloadName}"` }
+            : {}),
         }),
         { expiresIn },
       ),

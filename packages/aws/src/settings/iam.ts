@@ -68,6 +68,7 @@ export function lambdaPolicies(
     api: document(
       statement('Table', [...TABLE_READ, ...TABLE_WRITE], table),
       statement('Artifacts', ['s3:GetObject', 's3:PutObject'], [arn.objects()]),
+      statement('ListArtifacts', ['s3:ListBucket'], [arn.bucket]),
       statement('StartExecutions', ['states:StartExecution'], machines),
       statement('Approvals', ['states:SendTaskFailure', 'states:SendTaskSuccess'], machines),
       statement('Executions', ['states:DescribeExecution'], executions),
@@ -113,6 +114,7 @@ export function lambdaPolicies(
       statement('History', ['states:GetExecutionHistory'], executions),
       statement('BuildLogs', ['logs:FilterLogEvents'], buildLogs),
       statement('Outputs', ['s3:GetObject'], [arn.objects('outputs/')]),
+      statement('ListOutputs', ['s3:ListBucket'], [arn.bucket]),
       statement(
         'Bundles',
         ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],

@@ -14,6 +14,7 @@ import {
   type MachineName,
   RESOURCES,
   type State,
+  substitutePlaceholders,
   type TaskState,
 } from '../src/statemachines/index.js';
 
@@ -177,6 +178,42 @@ describe('localHandlersByResource', () => {
   it('rejects a resource without a handler', () => {
     expect(() => localHandlersByResource(definitions.run, { [RESOURCES.invoke]: handler })).toThrow(
       'no local handler for resource "arn:aws:states:::lambda:invoke.waitForTaskToken" of state "Approve Prerequisites deploy"',
+    );
+  });
+});
+
+describe('substitutePlaceholders', () => {
+  const values = {
+    ProjectPrefix: 'perfplane-dev',
+    StepsFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:steps',
+    ApprovalFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:approval',
+  };
+
+  it('fills every placeholder of the run machine', () => {
+    const text = substitutePlaceholders(formatDefinition(definitions.run), values);
+    const definition = JSON.parse(text) as typeof definitions.run;
+
+    expect(text).not.toContain(`\${`);
+    expect((definition.States['Deploy Mojaloop'] as TaskState).Parameters?.ProjectName).toBe(
+      'perfplane-dev-04-mojaloop',
+    );
+    expect((definition.States['Check Mojaloop'] as TaskState).Parameters?.FunctionName).toBe(
+      values.StepsFunctionArn,
+    );
+  });
+
+  it('escapes values for JSON', () => {
+    const text = substitutePlaceholders(`{"a":"\${ProjectPrefix}"}`, {
+      ...values,
+      ProjectPrefix: 'quote"d',
+    });
+
+    expect(JSON.parse(text)).toEqual({ a: 'quote"d' });
+  });
+
+  it('rejects a placeholder without a value', () => {
+    expect(() => substitutePlaceholders(`{"a":"\${Unknown}"}`, values)).toThrow(
+      `no value for placeholder \${Unknown}`,
     );
   });
 });

@@ -3,7 +3,7 @@ import { STATE_NAMES } from './names.js';
 import type { FailureOutcome, PhaseAction } from './steps.js';
 import { DATA_PATHS, stepTask } from './tasks.js';
 
-/** The first state of every machine: takes the environment lock and keeps its fence at `$.lock`. */
+/** Builds the first state of every machine, which takes the environment lock and keeps its fence at `$.lock`. */
 export function acquireLockState(next: string): TaskState {
   return stepTask('acquireLock', {
     select: { 'fence.$': '$.Payload.fence' },
@@ -13,8 +13,9 @@ export function acquireLockState(next: string): TaskState {
   });
 }
 
-/** Ends a run whose lock another run holds; nothing was changed, so nothing is recorded. */
+/** Builds the Fail state for a run that could not take the lock. Nothing changed, so nothing is recorded. */
 export function lockNotAcquiredStates(): States {
+  // NOTE: the run item stays `pending` on this path, so whoever starts a run checks the lock first.
   return {
     [STATE_NAMES.lockNotAcquired]: {
       Type: 'Fail',
@@ -24,7 +25,7 @@ export function lockNotAcquiredStates(): States {
   };
 }
 
-/** Frees the lock after every phase completed or passed. */
+/** Builds the last state, which frees the lock after every phase completed or passed. */
 export function releaseLockState(): TaskState {
   return stepTask('releaseLock', {
     fields: { outcome: 'Succeeded', 'fence.$': DATA_PATHS.fence },

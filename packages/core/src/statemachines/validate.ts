@@ -4,7 +4,7 @@ import { acquireLockState, lockNotAcquiredStates, releaseLockState } from './com
 import { STATE_NAMES, validateStateNames } from './names.js';
 import { buildTask, DATA_PATHS, phaseFields, stepTask } from './tasks.js';
 
-/** Where a validate build leaves its summary, or its caught error, for the record step. */
+/** Path of a validate build's summary, or of its caught error, for the record step. */
 const CHECK_PATH = '$.check';
 
 /**

@@ -13,9 +13,12 @@ import {
   localHandlersByResource,
   type MachineName,
   RESOURCES,
+  rollbackMachine,
+  runMachine,
   type State,
   substitutePlaceholders,
   type TaskState,
+  validateMachine,
 } from '../src/statemachines/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -215,5 +218,33 @@ describe('substitutePlaceholders', () => {
     expect(() => substitutePlaceholders(`{"a":"\${Unknown}"}`, values)).toThrow(
       `no value for placeholder \${Unknown}`,
     );
+  });
+});
+
+describe('machine builders', () => {
+  it('rejects phases with the same title', () => {
+    const copy = { ...mojaloop(), id: '05-k6-infrastructure' as const };
+
+    expect(() => runMachine([mojaloop(), copy])).toThrow(
+      'duplicate state name "Start Mojaloop": give each phase in the catalog a distinct title',
+    );
+  });
+
+  it.each([
+    ['run', runMachine],
+    ['rollback', rollbackMachine],
+    ['validate', validateMachine],
+  ] as const)('%s links a subset of phases', (_name, build) => {
+    const definition = build([mojaloop()]);
+
+    expect(aslValidator(structuredClone(definition)).errorsText('\n')).toBe('');
+  });
+
+  it('links lock to release without phases', () => {
+    const definition = runMachine([]);
+
+    expect(definition.States['Acquire environment lock']).toMatchObject({
+      Next: 'Release environment lock',
+    });
   });
 });

@@ -1,7 +1,29 @@
+import { PerfplaneError } from '../errors.js';
 import type { ChoiceRule, States, TaskState } from './asl.js';
 import { STATE_NAMES } from './names.js';
 import type { FailureOutcome, PhaseAction } from './steps.js';
 import { DATA_PATHS, stepTask } from './tasks.js';
+
+/**
+ * Merges groups of states into one map and throws when two groups name a
+ * state alike, which would otherwise drop one of them silently.
+ */
+export function mergeStates(...groups: States[]): States {
+  const merged: States = {};
+  for (const group of groups) {
+    for (const [name, state] of Object.entries(group)) {
+      if (name in merged) {
+        throw new PerfplaneError(
+          'InvalidArgument',
+          `duplicate state name "${name}": give each phase in the catalog a distinct title`,
+          { details: { stateName: name } },
+        );
+      }
+      merged[name] = state;
+    }
+  }
+  return merged;
+}
 
 /** Builds the first state of every machine, which takes the environment lock and keeps its fence at `$.lock`. */
 export function acquireLockState(next: string): TaskState {

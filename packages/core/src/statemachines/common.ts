@@ -37,7 +37,8 @@ export function acquireLockState(next: string): TaskState {
 
 /** Builds the Fail state for a run that could not take the lock. Nothing changed, so nothing is recorded. */
 export function lockNotAcquiredStates(): States {
-  // NOTE: the run item stays `pending` on this path, so whoever starts a run checks the lock first.
+  // NOTE: the run item stays `pending` on this path because recording needs the lock.
+  // The API that started the execution has to mark the run failed.
   return {
     [STATE_NAMES.lockNotAcquired]: {
       Type: 'Fail',

@@ -15,7 +15,7 @@ import { buildUpdate, withCondition } from './update.js';
 
 const PHASE_ACTIONS = ['deploy', 'validate', 'rollback'];
 
-/** The state of a phase nobody has written yet. */
+/** Returns the state of a phase that was never written. */
 export function notStarted(environment: string, phaseId: PhaseId): PhaseState {
   return {
     environment,

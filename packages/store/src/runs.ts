@@ -70,7 +70,7 @@ export async function createRun(context: TableContext, input: CreateRunInput): P
     updatedAt: createdAt,
     executionArn: input.executionArn,
   };
-  // A run id is written once; a second create with the same id is a conflict.
+  // A run id is written once, so a second create with the same id is a conflict.
   const condition = itemAbsent();
   try {
     await context.doc.send(

@@ -12,9 +12,9 @@ import { PerfplaneError } from '@perfplane/core';
 export const GSI1 = 'gsi1';
 
 /**
- * Attribute that carries a lock's expiry in epoch seconds. On AWS it is the
- * table's TTL attribute; dynalite has no TTL, so the store also checks expiry
- * in code.
+ * Attribute that carries a lock's expiry in epoch seconds. On AWS it can be the
+ * table's TTL attribute. dynalite has no TTL, so the store checks expiry in
+ * code.
  */
 export const TTL_ATTRIBUTE = 'expiresAtEpoch';
 

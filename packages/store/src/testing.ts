@@ -24,7 +24,7 @@ import { ensureTable } from './table.js';
 const LOCALHOST = '127.0.0.1';
 const LOCAL_REGION = 'us-east-1';
 
-/** Credentials dynalite accepts; it checks none, but the SDK needs some to sign. */
+/** Credentials for dynalite, which checks none, but the SDK needs some to sign requests. */
 export const DYNALITE_CREDENTIALS: StaticCredentials = {
   accessKeyId: 'local',
   secretAccessKey: 'local',
@@ -41,12 +41,12 @@ export interface LocalServer {
   /** Base URL, such as `http://127.0.0.1:41234`. */
   endpoint: string;
   port: number;
-  /** Stops the server; calling it again does nothing. */
+  /** Stops the server. Later calls return the same promise. */
   close(): Promise<void>;
 }
 
 export interface StartDynaliteOptions {
-  /** LevelDB folder that keeps the data across restarts; in memory when absent. */
+  /** LevelDB folder that keeps the data across restarts. Data stays in memory when it is absent. */
   path?: string;
   /** Creates this table (see `tableDefinition`) before returning, unless it exists. */
   tableName?: string;
@@ -88,9 +88,9 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
 }
 
 export interface StartS3rverOptions {
-  /** Folder that holds the buckets and objects; created if missing. */
+  /** Folder that contains the buckets and objects, created if missing. */
   directory: string;
-  /** Buckets to create at start; existing ones are kept. */
+  /** Buckets to create at start. Existing buckets and their objects are kept. */
   buckets?: string[];
 }
 

@@ -61,8 +61,9 @@ export class Artifacts {
   }
 
   /**
-   * Stores a body under `key`. Bodies larger than one part, and streams of
-   * any size, go up as a multipart upload, so memory stays at a few parts.
+   * Stores a body under `key`. A body larger than one part goes up as a
+   * multipart upload, and a stream is read part by part, so memory stays at a
+   * few parts whatever the size.
    */
   async putObject(
     key: string,

@@ -110,7 +110,17 @@ export async function updateRun(
   validateRunPatch(patch, options);
   const now = options.now ?? new Date().toISOString();
 
-  const update = buildUpdate({ ...patch, updatedAt: now, fence: options.fence });
+  const update = buildUpdate({
+    status: patch.status,
+    startedAt: patch.startedAt,
+    endedAt: patch.endedAt,
+    executionArn: patch.executionArn,
+    currentPhase: patch.currentPhase,
+    reason: patch.reason,
+    error: patch.error,
+    updatedAt: now,
+    fence: options.fence,
+  });
   const condition = allOf(
     // Never create a run through an update.
     itemPresent(),

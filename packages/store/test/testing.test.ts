@@ -47,6 +47,19 @@ describe('startDynalite', () => {
     client.destroy();
   });
 
+  it('rejects a data folder in use', async () => {
+    const dataPath = path.join(folder, 'busy');
+    const first = await startDynalite({ path: dataPath, tableName: 'state' });
+    try {
+      await expect(startDynalite({ path: dataPath })).rejects.toMatchObject({
+        code: 'Conflict',
+        message: expect.stringContaining('in use by another process'),
+      });
+    } finally {
+      await first.close();
+    }
+  });
+
   it('starts two servers on different ports', async () => {
     const [first, second] = await Promise.all([startDynalite(), startDynalite()]);
 

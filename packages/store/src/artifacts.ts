@@ -102,7 +102,10 @@ export class Artifacts {
         new GetObjectCommand({ Bucket: this.bucket, Key: key }),
       );
       if (!(output.Body instanceof Readable)) {
-        throw new PerfplaneError('Internal', `object ${key} has no readable body`);
+        throw new PerfplaneError(
+          'Internal',
+          `object ${key} came back without a Node.js stream body: use the S3 client from @aws-sdk/client-s3 in Node.js`,
+        );
       }
       return output.Body;
     } catch (error) {

@@ -36,8 +36,11 @@ export function encodeHistogram(histogram: Histogram): string {
   return hdr.encodeIntoCompressedBase64(histogram);
 }
 
+/** Decodes a histogram that can take further adds of any range, as merging needs. */
 export function decodeHistogram(encoded: string): Histogram {
-  return hdr.decodeFromCompressedBase64(encoded, 32, false);
+  const histogram = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  histogram.autoResize = true;
+  return histogram;
 }
 
 /** Adds `source` into `target`, creating the target when missing. */

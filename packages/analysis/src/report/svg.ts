@@ -109,7 +109,7 @@ export function renderLineChart(options: ChartOptions): string {
         `<path d="${path}" fill="none" stroke="${line.color}" stroke-width="1.5" class="line" data-label="${escapeHtml(line.label)}"/>`,
       );
     }
-    const legendX = MARGIN.left + 200 + index * 120;
+    const legendX = MARGIN.left + 240 + index * 110;
     parts.push(`<rect x="${legendX}" y="9" width="10" height="10" fill="${line.color}"/>`);
     parts.push(`<text x="${legendX + 14}" y="18" class="legend">${escapeHtml(line.label)}</text>`);
   });

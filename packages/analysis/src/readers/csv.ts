@@ -1,7 +1,7 @@
 import type { SampleSink, Tags } from '../model.js';
 import { parseCsvTimestamp } from '../time.js';
 import type { WarningLog } from '../warnings.js';
-import { forEachLine, type GunzipMode, readChunks } from './source.js';
+import { forEachLineInFile, type GunzipMode } from './source.js';
 
 /** Tag columns k6's CSV output has written across versions (system tags). */
 const KNOWN_TAG_COLUMNS = new Set([
@@ -154,7 +154,7 @@ export async function readCsv(
     sink.addPoint(fields[metricColumn] as string, timeMs, value, tagsKey, tags, line);
   };
 
-  const result = await forEachLine(readChunks(path, options.gunzip), onLine);
+  const result = await forEachLineInFile(path, options.gunzip, onLine);
   if (result.bytes === 0) warnings.add(path, 'empty-file', null, 'the file is empty');
   return result;
 }

@@ -1,7 +1,7 @@
 import { isMetricType, type MetricDefinition, type SampleSink, type Tags } from '../model.js';
 import { parseRfc3339 } from '../time.js';
 import type { WarningLog } from '../warnings.js';
-import { forEachLine, type GunzipMode, readChunks } from './source.js';
+import { forEachLineInFile, type GunzipMode } from './source.js';
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -19,6 +19,96 @@ const KEY_TAGS = Buffer.from('tags');
 const KEY_METADATA = Buffer.from('metadata');
 const WORD_POINT = Buffer.from('Point');
 const WORD_NULL = Buffer.from('null');
+
+const PREFIX_METRIC = Buffer.from('{"metric":"');
+const MIDDLE_POINT_TIME = Buffer.from('","type":"Point","data":{"time":"');
+const MIDDLE_VALUE = Buffer.from('","value":');
+const MIDDLE_TAGS = Buffer.from(',"tags":');
+
+function matchesAt(buffer: Buffer, pos: number, word: Buffer): boolean {
+  for (let i = 0; i < word.length; i++) {
+    if (buffer[pos + i] !== word[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * Metric names seen so far, found by a hash of their bytes so a line's name
+ * costs no string allocation. A hash hit is confirmed byte by byte.
+ */
+class NameTable {
+  name = '';
+  private readonly entries = new Map<number, { bytes: Buffer; name: string }[]>();
+
+  /** Reads a name up to its closing quote from pos; returns the quote's position or -1. */
+  scan(buffer: Buffer, pos: number, end: number): number {
+    let hash = 2166136261;
+    let i = pos;
+    for (; i < end; i++) {
+      const byte = buffer[i] as number;
+      if (byte === QUOTE) break;
+      hash = Math.imul(hash ^ byte, 16777619);
+    }
+    if (i >= end) return -1;
+    const length = i - pos;
+    const bucket = this.entries.get(hash);
+    if (bucket) {
+      for (const entry of bucket) {
+        if (entry.bytes.length === length && buffer.compare(entry.bytes, 0, length, pos, i) === 0) {
+          this.name = entry.name;
+          return i;
+        }
+      }
+    }
+    const name = buffer.toString('utf8', pos, i);
+    const entry = { bytes: Buffer.from(buffer.subarray(pos, i)), name };
+    if (bucket) bucket.push(entry);
+    else this.entries.set(hash, [entry]);
+    this.name = name;
+    return i;
+  }
+}
+
+/**
+ * Timestamps of one second share their first 19 bytes and their zone, so
+ * the calendar arithmetic runs once a second and each line parses only its
+ * fraction.
+ */
+class TimeCache {
+  private readonly prefix = Buffer.alloc(19);
+  private zone = Buffer.alloc(0);
+  private baseMs = Number.NaN;
+
+  parse(buffer: Buffer, start: number, end: number): number {
+    if (end - start < 20) return Number.NaN;
+    let pos = start + 19;
+    let fraction = 0;
+    let scale = 1;
+    if (buffer[pos] === 46) {
+      pos++;
+      for (; pos < end; pos++) {
+        const digit = (buffer[pos] as number) - 48;
+        if (digit < 0 || digit > 9) break;
+        if (scale < 1e9) {
+          fraction = fraction * 10 + digit;
+          scale *= 10;
+        }
+      }
+    }
+    let same = !Number.isNaN(this.baseMs) && end - pos === this.zone.length;
+    for (let i = 0; same && i < 19; i++) same = buffer[start + i] === this.prefix[i];
+    for (let i = 0; same && i < this.zone.length; i++) same = buffer[pos + i] === this.zone[i];
+    if (!same) {
+      const text =
+        buffer.toString('latin1', start, start + 19) + buffer.toString('latin1', pos, end);
+      this.baseMs = parseRfc3339(text);
+      buffer.copy(this.prefix, 0, start, start + 19);
+      this.zone = Buffer.from(buffer.subarray(pos, end));
+      if (Number.isNaN(this.baseMs)) return Number.NaN;
+    }
+    return this.baseMs + (fraction / scale) * 1000;
+  }
+}
 
 const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
@@ -56,10 +146,19 @@ class PointScanner {
   private pos = 0;
   private end = 0;
 
+  private readonly times = new TimeCache();
+  private readonly names = new NameTable();
+  private lastTagsBuffer: Buffer | undefined;
+  private lastTagsStart = 0;
+  private lastTagsEnd = 0;
+  private lastTagsKey = '';
+
   scan(buffer: Buffer, start: number, end: number): boolean {
     this.buffer = buffer;
     this.pos = start;
     this.end = end;
+    if (this.scanTemplate()) return true;
+    this.pos = start;
     if (buffer[start] !== OPEN_BRACE) return false;
     this.pos++;
     let isPoint = false;
@@ -100,6 +199,40 @@ class PointScanner {
     return isPoint && hasMetric && hasData;
   }
 
+  /**
+   * The layout k6 1.x writes, checked byte by byte:
+   * {"metric":NAME,"type":"Point","data":{"time":TIME,"value":NUMBER,"tags":{...}}}
+   */
+  private scanTemplate(): boolean {
+    const buffer = this.buffer;
+    let pos = this.pos;
+    if (!matchesAt(buffer, pos, PREFIX_METRIC)) return false;
+    pos += PREFIX_METRIC.length;
+    const nameStart = pos;
+    pos = this.names.scan(buffer, pos, this.end);
+    if (pos < 0) return false;
+    this.metric = this.names.name;
+    if (pos === nameStart) return false;
+    if (!matchesAt(buffer, pos, MIDDLE_POINT_TIME)) return false;
+    pos += MIDDLE_POINT_TIME.length;
+    const timeEnd = buffer.indexOf(QUOTE, pos);
+    if (timeEnd < 0 || timeEnd >= this.end) return false;
+    this.timeMs = this.times.parse(buffer, pos, timeEnd);
+    if (Number.isNaN(this.timeMs)) return false;
+    pos = timeEnd;
+    if (!matchesAt(buffer, pos, MIDDLE_VALUE)) return false;
+    this.pos = pos + MIDDLE_VALUE.length;
+    if (!this.scanNumber()) return false;
+    if (!matchesAt(buffer, this.pos, MIDDLE_TAGS)) return false;
+    this.pos += MIDDLE_TAGS.length;
+    if (!this.scanFlatObject(true)) return false;
+    return (
+      this.pos + 2 === this.end &&
+      buffer[this.pos] === CLOSE_BRACE &&
+      buffer[this.pos + 1] === CLOSE_BRACE
+    );
+  }
+
   /** Position of the closing quote of the string starting at pos, or -1. */
   private readStringEnd(): number {
     if (this.buffer[this.pos] !== QUOTE) return -1;
@@ -123,7 +256,7 @@ class PointScanner {
         const valueStart = this.pos + 1;
         const valueEnd = this.readStringEnd();
         if (valueEnd < 0) return false;
-        this.timeMs = parseRfc3339(buffer.toString('latin1', valueStart, valueEnd));
+        this.timeMs = this.times.parse(buffer, valueStart, valueEnd);
         if (Number.isNaN(this.timeMs)) return false;
         this.pos = valueEnd + 1;
         hasTime = true;
@@ -211,7 +344,22 @@ class PointScanner {
     const after = buffer[close + 1];
     if (after !== COMMA && after !== CLOSE_BRACE) return false;
     if (keep) {
-      this.tagsKey = buffer.toString('utf8', start, close + 1);
+      const length = close + 1 - start;
+      const previous = this.lastTagsBuffer;
+      const same =
+        previous !== undefined &&
+        this.lastTagsEnd - this.lastTagsStart === length &&
+        buffer.compare(previous, this.lastTagsStart, this.lastTagsEnd, start, close + 1) === 0;
+      if (same) {
+        // Reusing the previous key string lets the receiver's Map skip hashing it again.
+        this.tagsKey = this.lastTagsKey;
+      } else {
+        this.tagsKey = buffer.toString('utf8', start, close + 1);
+        this.lastTagsKey = this.tagsKey;
+        this.lastTagsBuffer = buffer;
+        this.lastTagsStart = start;
+        this.lastTagsEnd = close + 1;
+      }
     } else {
       let quotes = 0;
       for (let i = start + 1; i < close; i++) {
@@ -235,8 +383,9 @@ export async function readNdjson(
   path: string,
   sink: SampleSink,
   warnings: WarningLog,
-  options: { gunzip?: GunzipMode } = {},
+  options: { gunzip?: GunzipMode; fastPath?: boolean } = {},
 ): Promise<ReadResult> {
+  const fastPath = options.fastPath ?? true;
   const scanner = new PointScanner();
   let nextBackslash = -1;
   let currentBuffer: Buffer | undefined;
@@ -255,7 +404,7 @@ export async function readNdjson(
       nextBackslash = buffer.indexOf(BACKSLASH, start);
     }
     const hasEscape = nextBackslash !== -1 && nextBackslash < end;
-    if (!hasEscape && scanner.scan(buffer, start, end)) {
+    if (fastPath && !hasEscape && scanner.scan(buffer, start, end)) {
       sink.addPoint(
         scanner.metric,
         scanner.timeMs,
@@ -271,7 +420,7 @@ export async function readNdjson(
     parseSlowLine(path, buffer.toString('utf8', start, end), line, complete, sink, warnings);
   };
 
-  const { lines, bytes } = await forEachLine(readChunks(path, options.gunzip), onLine, onChunk);
+  const { lines, bytes } = await forEachLineInFile(path, options.gunzip, onLine, onChunk);
   if (bytes === 0) warnings.add(path, 'empty-file', null, 'the file is empty');
   return { lines, bytes, fastLines, slowLines };
 }

@@ -5,7 +5,7 @@ import { analyse } from '../src/index.js';
  * JSON line with the wall time and this process's peak RSS.
  */
 const args = process.argv.slice(2);
-const gunzip = args.includes('--zlib') ? 'zlib' : 'subprocess';
+const gunzip = args.includes('--gzip-pipe') ? 'subprocess' : 'zlib';
 const parallel = !args.includes('--serial');
 const files = args.filter((arg) => !arg.startsWith('--'));
 const started = performance.now();

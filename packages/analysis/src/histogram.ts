@@ -32,14 +32,34 @@ export function percentile(histogram: Histogram | undefined, p: number): number 
   return histogram.getValueAtPercentile(p) / VALUE_SCALE;
 }
 
-export function encodeHistogram(histogram: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(histogram);
+/** The JsHistogram internals the encoding walks; public on the class, absent from the interface. */
+interface CountsAccess {
+  countsArrayLength: number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
 }
 
-/** Decodes a histogram that can take further adds of any range, as merging needs. */
-export function decodeHistogram(encoded: string): Histogram {
-  const histogram = hdr.decodeFromCompressedBase64(encoded, 32, false);
-  histogram.autoResize = true;
+/**
+ * Encodes the non-empty buckets as [value, count, value, count, ...]. A
+ * per-second histogram has a few hundred buckets at most, so this is much
+ * cheaper than the library's compressed format when workers hand back
+ * thousands of them. Decoding with the same precision restores every count.
+ */
+export function encodeHistogram(histogram: Histogram): number[] {
+  const access = histogram as unknown as CountsAccess;
+  const pairs: number[] = [];
+  for (let index = 0; index < access.countsArrayLength; index++) {
+    const count = access.getCountAtIndex(index);
+    if (count > 0) pairs.push(access.valueFromIndex(index), count);
+  }
+  return pairs;
+}
+
+export function decodeHistogram(pairs: number[], precision: Precision): Histogram {
+  const histogram = createHistogram(precision);
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    histogram.recordValueWithCount(pairs[i] as number, pairs[i + 1] as number);
+  }
   return histogram;
 }
 

@@ -94,7 +94,7 @@ export interface EncodedStats {
   nonZero: number;
   last: number;
   lastTime: number | null;
-  histogram?: string;
+  histogram?: number[];
   precision?: Precision;
 }
 
@@ -126,8 +126,8 @@ export function decodeStats(encoded: EncodedStats): Stats {
     lastTime: encoded.lastTime ?? Number.NEGATIVE_INFINITY,
   };
   if (encoded.histogram) {
-    stats.histogram = decodeHistogram(encoded.histogram);
     stats.precision = encoded.precision ?? 3;
+    stats.histogram = decodeHistogram(encoded.histogram, stats.precision);
   }
   return stats;
 }

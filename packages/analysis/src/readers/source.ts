@@ -14,7 +14,7 @@ export type GunzipMode = 'subprocess' | 'zlib';
  */
 export async function* readChunks(
   path: string,
-  gunzip: GunzipMode = 'subprocess',
+  gunzip: GunzipMode = 'zlib',
 ): AsyncGenerator<Buffer> {
   if (!path.endsWith('.gz')) {
     yield* createReadStream(path, { highWaterMark: CHUNK_BYTES });
@@ -65,9 +65,13 @@ export async function forEachLine(
   let carry: Buffer | undefined;
   let line = 0;
   let bytes = 0;
-  for await (const chunk of chunks) {
-    bytes += chunk.length;
-    const buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const processPending = () => {
+    const parts = carry ? [carry, ...pending] : pending;
+    const buffer = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    pending = [];
+    pendingBytes = 0;
     onChunk?.(buffer);
     let start = 0;
     let newline = buffer.indexOf(10, start);
@@ -79,7 +83,16 @@ export async function forEachLine(
       newline = buffer.indexOf(10, start);
     }
     carry = start < buffer.length ? buffer.subarray(start) : undefined;
+  };
+  // Pipes deliver 64 KiB chunks; joining them into 1 MiB batches keeps the
+  // per-batch costs (partial-line copy, escape search) small.
+  for await (const chunk of chunks) {
+    bytes += chunk.length;
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes >= CHUNK_BYTES) processPending();
   }
+  if (pending.length > 0) processPending();
   if (carry && carry.length > 0) {
     line++;
     onChunk?.(carry);
@@ -113,6 +126,7 @@ export async function forEachLineInFile(
   let line = 0;
   let bytes = 0;
   let carry: Buffer | undefined;
+  let chunks = 0;
   try {
     for (;;) {
       const carryLength = carry?.length ?? 0;
@@ -133,8 +147,9 @@ export async function forEachLineInFile(
         newline = filled.indexOf(10, start);
       }
       carry = start < filled.length ? filled.subarray(start) : undefined;
-      // Let timers and worker messages run between chunks.
-      if (line % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      // Let timers and worker messages run every 64 chunks.
+      chunks++;
+      if (chunks % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
     closeSync(fd);

@@ -1,5 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isPerfplaneError, PerfplaneError } from '@perfplane/core';
 import { type AnalyseOptions, analyse } from './analyse.js';
@@ -145,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const invokedDirectly =
-  process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '');
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   main(process.argv.slice(2)).then(
     (code) => {

@@ -51,6 +51,9 @@ export const BUILTIN_METRIC_TYPES: Record<string, { type: MetricType; contains: 
   http_req_sending: { type: 'trend', contains: 'time' },
   http_req_waiting: { type: 'trend', contains: 'time' },
   http_req_receiving: { type: 'trend', contains: 'time' },
+  // perfplane's k6 scripts count transfers with these counters.
+  transfers_completed: { type: 'counter', contains: 'default' },
+  transfers_failed: { type: 'counter', contains: 'default' },
 };
 
 export function isMetricType(value: unknown): value is MetricType {

@@ -35,9 +35,10 @@ describe('NDJSON fast path', () => {
           Math.round(next() * 1e6) / 1e3,
           -next(),
           1e-7 * next(),
-          123456789.123456789,
+          123456789.12345679,
+          Number('123456789.123456789'),
           0,
-        ][i % 6] as number;
+        ][i % 7] as number;
         const tags: Record<string, string> = {
           name: ['quote', 'transfer "x"', 'pártý', 'a}b', ''][i % 5] as string,
           scenario: 'transfer',

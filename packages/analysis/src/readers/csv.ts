@@ -75,9 +75,9 @@ function decodePart(text: string): string {
 
 /**
  * Reads a k6 `--out csv` file. The header row names the columns, so both the
- * older three-plus-tags layout and the newer one with `extra_tags` and
- * `metadata` work; unknown columns are kept as tags with a warning. CSV has
- * no Metric lines, so types come from k6's built-in metrics.
+ * older layout and the newer one with `extra_tags` and `metadata` work.
+ * Unknown columns are kept as tags with a warning. CSV has no Metric lines,
+ * so metric types come from k6's built-in metrics.
  */
 export async function readCsv(
   path: string,

@@ -39,9 +39,13 @@ export async function detectFormat(path: string): Promise<'ndjson' | 'csv' | 'su
   try {
     head = await firstBytes(path);
   } catch (error) {
-    throw new PerfplaneError('NotFound', `cannot read ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new PerfplaneError(
+      'NotFound',
+      `cannot read ${path}: ${(error as Error).message}; check the path`,
+      {
+        cause: error,
+      },
+    );
   }
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') return 'empty';

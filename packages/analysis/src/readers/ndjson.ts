@@ -200,7 +200,7 @@ class PointScanner {
   }
 
   /**
-   * The layout k6 1.x writes, checked byte by byte:
+   * Parses the layout k6 1.x writes, checking it byte by byte:
    * {"metric":NAME,"type":"Point","data":{"time":TIME,"value":NUMBER,"tags":{...}}}
    */
   private scanTemplate(): boolean {
@@ -482,7 +482,9 @@ function toDefinition(
   body: Record<string, unknown>,
   metric: unknown,
 ): MetricDefinition | undefined {
-  const name = typeof body.name === 'string' ? body.name : typeof metric === 'string' ? metric : '';
+  let name = '';
+  if (typeof body.name === 'string') name = body.name;
+  else if (typeof metric === 'string') name = metric;
   if (!name || !isMetricType(body.type)) return undefined;
   const thresholds = Array.isArray(body.thresholds)
     ? body.thresholds.filter((item): item is string => typeof item === 'string')

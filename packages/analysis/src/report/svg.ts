@@ -43,7 +43,7 @@ function niceMax(value: number): number {
   return 10 * power;
 }
 
-/** An inline SVG line chart: no script, no external resources. */
+/** Renders an inline SVG line chart that needs no script and no external resource. */
 export function renderLineChart(options: ChartOptions): string {
   const length = Math.max(1, ...options.lines.map((line) => line.values.length));
   const peak = Math.max(

@@ -39,6 +39,13 @@ export interface AccumulatorOptions {
   latencyMetrics: string[];
   /** Submetrics to track beyond those Metric lines declare (for thresholds). */
   submetrics: { metric: string; tags: Tags }[];
+  /**
+   * Trend metrics that get whole-run percentiles besides the latency metrics
+   * and those with thresholds. Recording every trend sample in a histogram
+   * costs about a third of the reading time, so the others keep count, sum,
+   * min and max only.
+   */
+  percentileMetrics: string[];
 }
 
 export const DEFAULT_ACCUMULATOR_OPTIONS: AccumulatorOptions = {
@@ -46,6 +53,7 @@ export const DEFAULT_ACCUMULATOR_OPTIONS: AccumulatorOptions = {
   fspiopErrorTag: 'fspiop_error_code',
   latencyMetrics: ['http_req_duration'],
   submetrics: [],
+  percentileMetrics: ['iteration_duration'],
 };
 
 interface SubmetricState {
@@ -126,11 +134,17 @@ export class Accumulator implements SampleSink {
       }
       return;
     }
-    const cellHistograms =
-      definition.type === 'trend' && this.options.latencyMetrics.includes(definition.name);
+    const isTrend = definition.type === 'trend';
+    const cellHistograms = isTrend && this.options.latencyMetrics.includes(definition.name);
+    const wholeRunHistogram =
+      isTrend &&
+      (cellHistograms ||
+        definition.thresholds.length > 0 ||
+        this.options.percentileMetrics.includes(definition.name) ||
+        this.options.submetrics.some((sub) => sub.metric === definition.name));
     const state: MetricState = {
       definition: { ...definition, thresholds: [...definition.thresholds], submetrics: [] },
-      total: createStats(definition.type === 'trend' ? 3 : undefined),
+      total: createStats(wholeRunHistogram ? 3 : undefined),
       submetrics: [],
       cells: new Map(),
       cellHistograms,
@@ -304,7 +318,7 @@ export class Accumulator implements SampleSink {
       state.submetrics.push({
         selector,
         tags: { ...submetric.tags },
-        stats: createStats(state.definition.type === 'trend' ? 3 : undefined),
+        stats: createStats(state.total.histogram ? 3 : undefined),
       });
       state.definition.submetrics.push({ name: selector, tags: { ...submetric.tags } });
       // Cached matches were computed without this submetric.

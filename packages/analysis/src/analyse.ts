@@ -142,6 +142,12 @@ function accumulatorOptions(options: AnalyseOptions): AccumulatorOptions {
     fspiopErrorTag: options.fspiopErrorTag ?? 'fspiop_error_code',
     latencyMetrics: [latencyMetric],
     submetrics,
+    percentileMetrics: [
+      'iteration_duration',
+      ...Object.keys(options.thresholds ?? {}).map(
+        (selector) => parseMetricSelector(selector).metric,
+      ),
+    ],
   };
 }
 
@@ -433,11 +439,12 @@ function evaluateThresholds(
           `threshold "${source}" on ${selector} uses an aggregation a ${state.definition.type} metric does not have`,
         );
       }
+      const known = !Number.isNaN(observed);
       results.push({
         metric: selector,
         expression: source,
-        ok: compare(observed, threshold.operator, threshold.limit),
-        observed,
+        ok: known && compare(observed, threshold.operator, threshold.limit),
+        observed: known ? observed : null,
         evaluatedBy: 'samples',
         noSamples: stats.count === 0,
       });

@@ -65,6 +65,10 @@ export function addSample(stats: Stats, value: number, timeMs: number): boolean 
  * up, as VUs of parallel runners do; otherwise the larger wins.
  */
 export function mergeStats(target: Stats, source: Stats, sumGauges = false): void {
+  // Samples recorded without a histogram make merged percentiles unknown, not partial.
+  const partial =
+    (target.count > 0 && !target.histogram && source.histogram !== undefined) ||
+    (source.count > 0 && !source.histogram && target.histogram !== undefined);
   target.count += source.count;
   target.sum += source.sum;
   target.nonZero += source.nonZero;
@@ -80,7 +84,9 @@ export function mergeStats(target: Stats, source: Stats, sumGauges = false): voi
     }
   }
   if (source.min < target.min) target.min = source.min;
-  if (source.histogram) {
+  if (partial) {
+    target.histogram = undefined;
+  } else if (source.histogram) {
     target.precision = target.precision ?? source.precision ?? 3;
     target.histogram = mergeInto(target.histogram, source.histogram, target.precision);
   }

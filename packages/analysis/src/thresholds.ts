@@ -103,9 +103,12 @@ export function aggregate(
     case 'avg':
       return empty ? 0 : stats.sum / stats.count;
     case 'med':
-      return percentile(stats.histogram, 50) ?? 0;
-    case 'p':
-      return percentile(stats.histogram, threshold.percentile ?? 0) ?? 0;
+    case 'p': {
+      if (empty) return 0;
+      // NaN marks samples recorded without a histogram: the percentile is unknown.
+      const p = threshold.aggregation === 'med' ? 50 : (threshold.percentile ?? 0);
+      return percentile(stats.histogram, p) ?? Number.NaN;
+    }
     default:
       return undefined;
   }

@@ -32,6 +32,14 @@ function matchesAt(buffer: Buffer, pos: number, word: Buffer): boolean {
   return true;
 }
 
+/** Compares short byte runs in JavaScript, cheaper than Buffer.compare's argument checks. */
+function sameBytes(buffer: Buffer, pos: number, word: Buffer): boolean {
+  for (let i = 0; i < word.length; i++) {
+    if (buffer[pos + i] !== word[i]) return false;
+  }
+  return true;
+}
+
 /**
  * Metric names seen so far, found by a hash of their bytes so a line's name
  * costs no string allocation. A hash hit is confirmed byte by byte.
@@ -54,7 +62,7 @@ class NameTable {
     const bucket = this.entries.get(hash);
     if (bucket) {
       for (const entry of bucket) {
-        if (entry.bytes.length === length && buffer.compare(entry.bytes, 0, length, pos, i) === 0) {
+        if (entry.bytes.length === length && sameBytes(buffer, pos, entry.bytes)) {
           this.name = entry.name;
           return i;
         }

@@ -121,6 +121,17 @@ function breakdownTable(title: string, entries: AnalysisResult['byName']): strin
   return `<h2>${escapeHtml(title)} (steady state)</h2><table><tr><th>key</th><th>requests</th><th>req/s</th><th>p50</th><th>p95</th><th>p99</th><th>errors</th></tr>${rows.join('')}</table>`;
 }
 
+function metricsTable(metrics: AnalysisResult['metrics']): string {
+  if (metrics.length === 0) return '';
+  const rows = metrics.map((metric) => {
+    const values = Object.entries(metric.values)
+      .map(([key, value]) => `${escapeHtml(key)}=${formatNumber(value, 3)}`)
+      .join(' ');
+    return `<tr><td>${escapeHtml(metric.name)}</td><td>${metric.type}</td><td>${formatNumber(metric.count, 0)}</td><td style="text-align:left">${values}</td></tr>`;
+  });
+  return `<h2>All metrics (whole run)</h2><table><tr><th>metric</th><th>type</th><th>samples</th><th>values</th></tr>${rows.join('')}</table>`;
+}
+
 function badge(result: AnalysisResult): string {
   if (!result.validity.valid) return '<span class="badge fail">INVALID RUN</span>';
   if (result.verdict.pass === null) return '<span class="badge none">NO TARGET</span>';
@@ -164,6 +175,7 @@ export function renderHtml(result: AnalysisResult): string {
   }
   sections.push(breakdownTable(`By ${result.breakdownTag}`, result.byName));
   sections.push(breakdownTable('By scenario', result.byScenario));
+  sections.push(metricsTable(result.metrics));
   if (result.thresholds.length > 0) {
     const rows = result.thresholds.map(
       (threshold) =>

@@ -120,6 +120,21 @@ export class Ledger {
   /** Registered parties keyed by `<type>/<id>`. */
   readonly parties = new Map<string, PartyRecord>();
 
+  /** Creates an empty ledger holding the hub participant, as a seeded central-ledger does. */
+  constructor() {
+    this.participants.set(HUB_NAME, {
+      name: HUB_NAME,
+      created: new Date().toISOString(),
+      isActive: 1,
+      currencies: [],
+      accounts: [],
+      limits: [],
+      initialPositionSet: [],
+      endpoints: {},
+      fundsInTransferIds: [],
+    });
+  }
+
   static fromState(state: LedgerState): Ledger {
     if (state.version !== 1) throw new Error(`unsupported ledger state version ${state.version}`);
     const ledger = new Ledger();
@@ -199,21 +214,7 @@ export class Ledger {
     if (type !== 'HUB_MULTILATERAL_SETTLEMENT' && type !== 'HUB_RECONCILIATION') {
       throw new FspiopError('3100', `invalid hub account type "${type}"`);
     }
-    let hub = this.participants.get(HUB_NAME);
-    if (!hub) {
-      hub = {
-        name: HUB_NAME,
-        created: new Date().toISOString(),
-        isActive: 1,
-        currencies: [],
-        accounts: [],
-        limits: [],
-        initialPositionSet: [],
-        endpoints: {},
-        fundsInTransferIds: [],
-      };
-      this.participants.set(HUB_NAME, hub);
-    }
+    const hub = this.getParticipant(HUB_NAME);
     if (hub.accounts.some((a) => a.ledgerAccountType === type && a.currency === currency)) {
       throw new FspiopError('3000', `Hub account has already been registered: ${type} ${currency}`);
     }

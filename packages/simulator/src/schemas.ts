@@ -88,8 +88,16 @@ function compileRules(ajv: Ajv, id: string, document: OpenApiDocument): Map<stri
 const CONTENT_TYPE =
   /^application\/vnd\.interoperability\.([a-z]+)\+json\s*;\s*version=(\d+)(\.\d+)?$/;
 
+let shared: RequestValidator | undefined;
+
 /** Validates FSPIOP and SDK outbound requests against the api-snippets schemas. */
 export class RequestValidator {
+  /** Returns the validator of this process, compiling the schemas on first use. */
+  static shared(): RequestValidator {
+    shared ??= new RequestValidator();
+    return shared;
+  }
+
   private readonly fspiop: Map<string, OperationRule>;
   private readonly sdk: Map<string, OperationRule>;
 

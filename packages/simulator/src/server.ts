@@ -69,7 +69,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const ledger = loadLedger(options.stateFile);
   const metrics = new Metrics();
   const hub = new Switch(ledger, settings, metrics);
-  const validator = new RequestValidator();
+  const validator = RequestValidator.shared();
   const callbacks = new CallbackSender(metrics);
   const inbox = new CallbackInbox();
   let baseUrl = '';

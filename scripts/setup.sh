@@ -14,3 +14,7 @@ if [[ "$ci" == true ]]; then
 elif [[ ! -d node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
+
+# k6 drives the load tests; the pinned version is built with Go when missing.
+# Callers find it through phases/lib/k6.sh (PERFPLANE_K6, PATH, $(go env GOPATH)/bin).
+scripts/install-k6.sh

@@ -14,3 +14,13 @@ if [[ "$ci" == true ]]; then
 elif [[ ! -d node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
+
+# shellcheck lints every phase and buildspec script in the test suite.
+if [[ "$ci" == true ]] && ! command -v shellcheck >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq shellcheck
+  else
+    echo "setup: shellcheck is missing and apt-get is not available; install shellcheck" >&2
+    exit 1
+  fi
+fi

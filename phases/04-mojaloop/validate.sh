@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Validates phase 04-mojaloop: Mojaloop, the 8 DFSP simulators and their onboarding.
+set -euo pipefail
+PHASE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/entry.sh
+source "$PHASE_DIR/../lib/entry.sh"
+pp_begin validate "$@"
+
+pp_fail "the AWS validate of 04-mojaloop is not implemented yet"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Deploys phase 05-k6-infrastructure: the k6-operator on the isolated k6 cluster.
+set -euo pipefail
+PHASE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/entry.sh
+source "$PHASE_DIR/../lib/entry.sh"
+pp_begin deploy "$@"
+
+pp_fail "the AWS deploy of 05-k6-infrastructure is not implemented yet"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Deploys phase 06-first-test: the k6 smoke test through the transfer flow.
+set -euo pipefail
+PHASE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/entry.sh
+source "$PHASE_DIR/../lib/entry.sh"
+pp_begin deploy "$@"
+
+pp_fail "the AWS deploy of 06-first-test is not implemented yet"

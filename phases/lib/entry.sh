@@ -99,7 +99,10 @@ pp_begin() {
       pp_progress 100 "Provided by the rehearsal profile"
       exit 0
       ;;
-    aws) pp_tee_codebuild_log "$action" ;;
+    aws)
+      pp_tee_codebuild_log "$action"
+      pp_load_env
+      ;;
     "") pp_fail "no platform: set PERFPLANE_PLATFORM or add 'platform: aws' to $PP_ENV_FILE" ;;
     *) pp_fail "unknown platform \"$PP_PLATFORM\" in $PP_ENV_FILE: expected rehearsal or aws" ;;
   esac
@@ -178,22 +181,28 @@ pp_input() {
   printf '%s\n' "$value"
 }
 
-# pp_env_json: print the validated environment, defaults filled in, as JSON.
-# The result is cached for the rest of the process.
-pp_env_json() {
-  if [[ -z "${PP_ENV_JSON_FILE:-}" || ! -s "$PP_ENV_JSON_FILE" ]]; then
-    PP_ENV_JSON_FILE="$(mktemp "${TMPDIR:-/tmp}/perfplane-env.XXXXXX")"
-    (cd "$PP_ROOT" && npx --no-install tsx phases/lib/environment-json.ts "$PERFPLANE_ENV") \
-      >"$PP_ENV_JSON_FILE" || pp_fail "environment $PERFPLANE_ENV is invalid; fix $PP_ENV_FILE"
-    export PP_ENV_JSON_FILE
+# pp_load_env: validate the environment once and keep it as JSON, defaults
+# filled in, for pp_env. pp_begin calls it on the aws platform; it must not
+# run in a $(...) subshell, or the cached file name is lost.
+pp_load_env() {
+  if [[ -n "${PP_ENV_JSON_FILE:-}" && -s "$PP_ENV_JSON_FILE" ]]; then
+    return 0
   fi
-  cat "$PP_ENV_JSON_FILE"
+  mkdir -p "$PP_ROOT/.perfplane/work/$PERFPLANE_ENV"
+  PP_ENV_JSON_FILE="$PP_ROOT/.perfplane/work/$PERFPLANE_ENV/environment.json"
+  # Written next to the target and renamed, so a concurrent reader never sees half a file.
+  if ! (cd "$PP_ROOT" && npx --no-install tsx phases/lib/environment-json.ts "$PERFPLANE_ENV") >"$PP_ENV_JSON_FILE.$$"; then
+    rm -f "$PP_ENV_JSON_FILE.$$"
+    pp_fail "environment $PERFPLANE_ENV is invalid; fix $PP_ENV_FILE (the message above names the field)"
+  fi
+  mv "$PP_ENV_JSON_FILE.$$" "$PP_ENV_JSON_FILE"
+  export PP_ENV_JSON_FILE
 }
 
 # pp_env JQ_FILTER: print one value of the environment, for example
-# `pp_env .aws.region`. Strings print raw, objects as JSON.
+# `pp_env .aws.region`. Strings print raw, objects as JSON, null as nothing.
 pp_env() {
-  pp_env_json >/dev/null
+  [[ -s "${PP_ENV_JSON_FILE:-}" ]] || pp_fail "pp_env called before pp_load_env"
   jq -r "$1 // empty" "$PP_ENV_JSON_FILE"
 }
 

@@ -15,7 +15,7 @@ elif [[ ! -d node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
 
-# shellcheck lints every phase and buildspec script in the test suite.
+# The test suite lints every phase and buildspec script with shellcheck.
 if [[ "$ci" == true ]] && ! command -v shellcheck >/dev/null; then
   if command -v apt-get >/dev/null; then
     apt-get update -qq && apt-get install -y -qq shellcheck

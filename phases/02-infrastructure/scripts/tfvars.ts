@@ -42,10 +42,14 @@ function clusterVariables(cluster: Cluster) {
 export function buildTfvars(environment: Environment, options: TfvarsOptions) {
   const aws = environment.aws;
   if (!aws) {
-    throw new Error(`environment ${environment.name} has no aws section; 02-infrastructure needs one`);
+    throw new Error(
+      `environment ${environment.name} has no aws section; 02-infrastructure needs one`,
+    );
   }
   if (!/^[A-Za-z0-9-]{1,40}$/.test(options.runId)) {
-    throw new Error(`run id "${options.runId}" must be 1-40 letters, digits or dashes (it names an RDS snapshot)`);
+    throw new Error(
+      `run id "${options.runId}" must be 1-40 letters, digits or dashes (it names an RDS snapshot)`,
+    );
   }
   return {
     environment: environment.name,
@@ -82,7 +86,8 @@ async function main(argv: string[]): Promise<void> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    const message = isPerfplaneError(error) || error instanceof Error ? error.message : String(error);
+    const message =
+      isPerfplaneError(error) || error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: tfvars: ${message}\n`);
     process.exitCode = 1;
   });

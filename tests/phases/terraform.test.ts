@@ -24,6 +24,9 @@ interface Parsed {
 
 let parsed: Parsed[] = [];
 
+/** hcl2json renders a bare reference as an interpolation string. */
+const hclReference = (name: string) => `\${${name}}`;
+
 function merged<K extends keyof Parsed>(key: K): NonNullable<Parsed[K]>[] {
   return parsed.map((file) => file[key]).filter((value) => value !== undefined) as NonNullable<
     Parsed[K]
@@ -102,7 +105,7 @@ describe('terraform tagging', () => {
     const defaults = JSON.stringify(aws.default_tags ?? null);
     expect(defaults).toContain('local.tags');
     const tagsLocal = merged('locals')
-      .flatMap((list) => list)
+      .flat()
       .find((block) => 'tags' in block);
     expect(String(tagsLocal?.tags)).toContain('perfplane:environment');
     expect(String(tagsLocal?.tags)).toContain('perfplane:run');
@@ -135,10 +138,11 @@ describe('terraform peering', () => {
       String(body.vpc_peering_connection_id).includes('aws_vpc_peering_connection.'),
     );
     const toK6 = through.find(
-      ({ body }) => String(body.destination_cidr_block) === '${var.k6_cluster.vpc_cidr}',
+      ({ body }) => String(body.destination_cidr_block) === hclReference('var.k6_cluster.vpc_cidr'),
     );
     const toMojaloop = through.find(
-      ({ body }) => String(body.destination_cidr_block) === '${var.mojaloop_cluster.vpc_cidr}',
+      ({ body }) =>
+        String(body.destination_cidr_block) === hclReference('var.mojaloop_cluster.vpc_cidr'),
     );
     expect(String(toK6?.body.route_table_id)).toContain('mojaloop_vpc');
     expect(String(toMojaloop?.body.route_table_id)).toContain('k6_vpc');

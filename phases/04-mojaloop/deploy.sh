@@ -41,6 +41,8 @@ step_simulators() {
     pp_fail "could not generate simulator values from $PP_ENV_FILE"
   pp_helm_upgrade dfsps "$(chart_field dfsps 4)" "$(chart_field dfsps 5)" dfsps \
     --repo "$(chart_field dfsps 3)" --values "$values"
+  (cd "$PP_ROOT" && npx --no-install tsx "$PHASE_DIR/scripts/simulator-values.ts" "$PERFPLANE_ENV" ingress) |
+    kubectl apply -f - >/dev/null || pp_fail "could not create Ingress dfsps/sdk-outbound"
 }
 
 step_onboarding() {

@@ -2,7 +2,7 @@
  * Generates the Helm values of the mojaloop-simulator release: one
  * simulator with an SDK scheme adapter per DFSP of the environment, with
  * mTLS and JWS switched on as the environment's security section says.
- * Usage: tsx simulator-values.ts ENV > simulators.generated.yaml
+ * Usage: tsx simulator-values.ts ENV [values|ingress]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,17 +74,56 @@ export function buildSimulatorValues(environment: Environment) {
   };
 }
 
-async function main(name: string | undefined): Promise<void> {
-  if (!name) {
-    throw new Error('usage: simulator-values.ts ENV');
+/**
+ * Builds the Ingress that exposes each DFSP's SDK outbound API at
+ * /sdk/<dfsp>/ on the internal load balancer, the path the k6 scripts call.
+ * NOTE: the service name and port follow the mojaloop-simulator chart
+ * 15.10.0 naming (<release>-<simulator>-scheme-adapter, outbound 4001);
+ * they were not rendered with helm template here.
+ */
+export function buildSdkIngress(environment: Environment, release = 'dfsps') {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name: 'sdk-outbound',
+      namespace: 'dfsps',
+      annotations: {
+        'nginx.ingress.kubernetes.io/use-regex': 'true',
+        'nginx.ingress.kubernetes.io/rewrite-target': '/$2',
+      },
+    },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [
+        {
+          http: {
+            paths: environment.dfsps.map((dfsp) => ({
+              path: `/sdk/${dfsp.id}(/|$)(.*)`,
+              pathType: 'ImplementationSpecific',
+              backend: {
+                service: { name: `${release}-${dfsp.id}-scheme-adapter`, port: { number: 4001 } },
+              },
+            })),
+          },
+        },
+      ],
+    },
+  };
+}
+
+async function main(name: string | undefined, what = 'values'): Promise<void> {
+  if (!name || (what !== 'values' && what !== 'ingress')) {
+    throw new Error('usage: simulator-values.ts ENV [values|ingress]');
   }
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
   const environment = await loadEnvironment(root, name);
-  process.stdout.write(stringify(buildSimulatorValues(environment)));
+  const document = what === 'values' ? buildSimulatorValues(environment) : buildSdkIngress(environment);
+  process.stdout.write(stringify(document));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  main(process.argv[2]).catch((error: unknown) => {
+  main(process.argv[2], process.argv[3]).catch((error: unknown) => {
     const message = isPerfplaneError(error) || error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: simulator values: ${message}\n`);
     process.exitCode = 1;

@@ -17,7 +17,7 @@ check() {
   local description="$1" outcome="$2"
   if [[ "$outcome" == ok ]]; then
     PASSED=$((PASSED + 1))
-    [[ "$PP_DETAILED" == true ]] && printf '  ok    %s\n' "$description"
+    pp_detail "  ok    $description"
   else
     FAILED=$((FAILED + 1))
     printf '  FAIL  %s: %s\n' "$description" "$outcome"

@@ -19,7 +19,7 @@ while IFS=$'\t' read -r release namespace _; do
   total=$((total + 1))
   if pp_release_healthy "$release" "$namespace"; then
     healthy=$((healthy + 1))
-    [[ "$PP_DETAILED" == true ]] && echo "  ok    $namespace/$release"
+    pp_detail "  ok    $namespace/$release"
   else
     echo "  FAIL  $namespace/$release: $PP_RELEASE_PROBLEM"
   fi
@@ -28,7 +28,7 @@ done < <(pp_releases "$PHASE_DIR/config/charts.tsv")
 total=$((total + 1))
 if kubectl get storageclass gp3 >/dev/null 2>&1; then
   healthy=$((healthy + 1))
-  [[ "$PP_DETAILED" == true ]] && echo "  ok    storage class gp3"
+  pp_detail "  ok    storage class gp3"
 else
   echo "  FAIL  storage class gp3 is missing"
 fi

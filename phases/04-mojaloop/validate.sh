@@ -19,7 +19,7 @@ pp_kubeconfig "$(pp_input 02-infrastructure mojaloop_cluster_name)"
 failed=0
 for entry in mojaloop/moja dfsps/dfsps; do
   if pp_release_healthy "${entry#*/}" "${entry%%/*}"; then
-    [[ "$PP_DETAILED" == true ]] && echo "  ok    release $entry"
+    pp_detail "  ok    release $entry"
   else
     echo "  FAIL  release $entry: $PP_RELEASE_PROBLEM"
     failed=$((failed + 1))

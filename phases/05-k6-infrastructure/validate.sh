@@ -17,7 +17,7 @@ source "$PHASE_DIR/../lib/testrun.sh"
 pp_k6_connect
 while IFS=$'\t' read -r release namespace _; do
   pp_release_healthy "$release" "$namespace" || pp_fail "release $namespace/$release: $PP_RELEASE_PROBLEM"
-  [[ "$PP_DETAILED" == true ]] && echo "  ok    release $namespace/$release"
+  pp_detail "  ok    release $namespace/$release"
 done < <(pp_releases "$PHASE_DIR/config/charts.tsv")
 kubectl rollout status daemonset -n k6 k6-results --timeout=60s >/dev/null ||
   pp_fail "DaemonSet k6/k6-results is not ready"

@@ -20,6 +20,13 @@ pp_fail() {
   exit 1
 }
 
+# pp_detail MESSAGE: print MESSAGE only with --detailed. Always succeeds.
+pp_detail() {
+  if [[ "$PP_DETAILED" == true ]]; then
+    printf '%s\n' "$*"
+  fi
+}
+
 pp_log() {
   printf '[%s] %s\n' "$PP_PHASE" "$*"
 }

@@ -136,3 +136,22 @@ pp_runner_exit_codes() {
   kubectl get pods -n "$PP_K6_NAMESPACE" -l "k6_cr=$1,runner=true" -o json |
     jq -r '.items[] | .status.containerStatuses[0].state.terminated.exitCode // "running"'
 }
+
+# pp_testrun_name PREFIX RUN_ID STAGE: a TestRun name unique per run and stage.
+pp_testrun_name() {
+  (cd "$PP_ROOT" && npx --no-install tsx phases/lib/testrun.ts --name "$1" "$2" "$3")
+}
+
+# pp_duration_seconds DURATION: seconds in a k6 duration such as 90s, 10m or 1h.
+pp_duration_seconds() {
+  if [[ ! "$1" =~ ^([0-9]+)(ms|s|m|h)$ ]]; then
+    pp_fail "\"$1\" in $PP_ENV_FILE is not a k6 duration such as 30s, 10m or 1h"
+  fi
+  local value="${BASH_REMATCH[1]}"
+  case "${BASH_REMATCH[2]}" in
+    ms) echo $(((value + 999) / 1000)) ;;
+    s) echo "$value" ;;
+    m) echo $((value * 60)) ;;
+    h) echo $((value * 3600)) ;;
+  esac
+}

@@ -5,6 +5,7 @@
  * 05-k6-infrastructure lets the phase copy them to S3.
  *
  *   tsx testrun.ts NAME CONFIGMAP FILE PARALLELISM [--env K=V]... [--remote-write URL]
+ *   tsx testrun.ts --name PREFIX RUN_ID STAGE      prints a unique TestRun name
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +108,12 @@ function parseArgs(argv: string[]): TestRunOptions {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   try {
-    process.stdout.write(`${JSON.stringify(buildTestRun(parseArgs(process.argv.slice(2))), null, 2)}\n`);
+    const argv = process.argv.slice(2);
+    if (argv[0] === '--name') {
+      process.stdout.write(`${testRunName(argv[1] ?? '', argv[2] ?? '', argv[3] ?? '')}\n`);
+    } else {
+      process.stdout.write(`${JSON.stringify(buildTestRun(parseArgs(argv)), null, 2)}\n`);
+    }
   } catch (error) {
     process.stderr.write(`error: testrun: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;

@@ -34,19 +34,28 @@ export function testRunName(prefix: string, runId: string, stage: string): strin
       .toLowerCase()
       .replace(/[^a-z0-9-]+/g, '-')
       .replace(/^-+|-+$/g, '');
-  const name = [prefix, clean(runId).slice(-16), clean(stage).slice(0, 20)].filter(Boolean).join('-');
+  const name = [prefix, clean(runId).slice(-16), clean(stage).slice(0, 20)]
+    .filter(Boolean)
+    .join('-');
   return name.slice(0, 52).replace(/-+$/, '');
 }
 
 /** Builds the TestRun object for kubectl apply. */
 export function buildTestRun(options: TestRunOptions) {
   if (!NAME.test(options.name)) {
-    throw new Error(`TestRun name "${options.name}" is not a valid Kubernetes name of at most 52 characters`);
+    throw new Error(
+      `TestRun name "${options.name}" is not a valid Kubernetes name of at most 52 characters`,
+    );
   }
   if (!Number.isInteger(options.parallelism) || options.parallelism < 1) {
     throw new Error(`parallelism ${options.parallelism} must be a positive integer`);
   }
-  const outputs = ['--out', 'json=/results/samples.json.gz', '--summary-export', '/results/summary.json'];
+  const outputs = [
+    '--out',
+    'json=/results/samples.json.gz',
+    '--summary-export',
+    '/results/summary.json',
+  ];
   const env = Object.entries(options.env ?? {}).map(([name, value]) => ({ name, value }));
   if (options.remoteWrite) {
     outputs.push('--out', 'experimental-prometheus-rw');
@@ -70,7 +79,10 @@ export function buildTestRun(options: TestRunOptions) {
       separate: true,
       runner: {
         nodeSelector: { 'perfplane.io/node-group': RUNNER_NODE_GROUP },
-        env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, ...env],
+        env: [
+          { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+          ...env,
+        ],
         volumes: [
           {
             name: 'results',
@@ -88,15 +100,18 @@ export function buildTestRun(options: TestRunOptions) {
 function parseArgs(argv: string[]): TestRunOptions {
   const [name, configMap, file, parallelism, ...rest] = argv;
   if (!name || !configMap || !file || !parallelism) {
-    throw new Error('usage: testrun.ts NAME CONFIGMAP FILE PARALLELISM [--env K=V]... [--remote-write URL]');
+    throw new Error(
+      'usage: testrun.ts NAME CONFIGMAP FILE PARALLELISM [--env K=V]... [--remote-write URL]',
+    );
   }
-  const options: TestRunOptions = { name, configMap, file, parallelism: Number(parallelism), env: {} };
+  const env: Record<string, string> = {};
+  const options: TestRunOptions = { name, configMap, file, parallelism: Number(parallelism), env };
   for (let index = 0; index < rest.length; index += 2) {
     const flag = rest[index];
     const value = rest[index + 1] ?? '';
     if (flag === '--env' && value.includes('=')) {
       const equals = value.indexOf('=');
-      (options.env ??= {})[value.slice(0, equals)] = value.slice(equals + 1);
+      env[value.slice(0, equals)] = value.slice(equals + 1);
     } else if (flag === '--remote-write' && value) {
       options.remoteWrite = value;
     } else {
@@ -115,7 +130,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       process.stdout.write(`${JSON.stringify(buildTestRun(parseArgs(argv)), null, 2)}\n`);
     }
   } catch (error) {
-    process.stderr.write(`error: testrun: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `error: testrun: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 2;
   }
 }

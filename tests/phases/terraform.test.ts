@@ -190,7 +190,7 @@ describe('terraform outputs', () => {
       );
       for (const file of files) {
         const text = readFileSync(path.join(dir, file), 'utf8');
-        for (const match of text.matchAll(/pp_input 02-infrastructure ([a-z_]+)/g)) {
+        for (const match of text.matchAll(/pp_input 02-infrastructure ([a-z0-9_]+)/g)) {
           if (match[1]) read.add(match[1]);
         }
       }

@@ -118,13 +118,15 @@ async function main(name: string | undefined, what = 'values'): Promise<void> {
   }
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
   const environment = await loadEnvironment(root, name);
-  const document = what === 'values' ? buildSimulatorValues(environment) : buildSdkIngress(environment);
+  const document =
+    what === 'values' ? buildSimulatorValues(environment) : buildSdkIngress(environment);
   process.stdout.write(stringify(document));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   main(process.argv[2], process.argv[3]).catch((error: unknown) => {
-    const message = isPerfplaneError(error) || error instanceof Error ? error.message : String(error);
+    const message =
+      isPerfplaneError(error) || error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: simulator values: ${message}\n`);
     process.exitCode = 1;
   });

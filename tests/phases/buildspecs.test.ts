@@ -32,6 +32,13 @@ describe('buildspecs', () => {
     expect(spec.phases.post_build?.commands).toContain('bash buildspecs/upload-results.sh');
   });
 
+  it('cost-saving matches the schema', () => {
+    const spec = buildspecSchema.parse(
+      parse(readFileSync(path.join(repoRoot, 'buildspecs/cost-saving.yml'), 'utf8')),
+    );
+    expect(spec.phases.build.commands[0]).toContain('phases/02-infrastructure/scripts/cost-saving.sh');
+  });
+
   it('rejects an unknown key', () => {
     const spec = { ...loadBuildspec('01-prerequisites'), phase: {} };
     expect(buildspecSchema.safeParse(spec).success).toBe(false);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2034 # PP_STAGE_DIR and PP_STAGE_HEALTH are read by the callers
 # One k6 stage on the k6 cluster, shared by 06-first-test and
-# 07-performance-tests: archive the script, run it as a TestRun with a
-# deadline while sampling runner CPU, copy every runner's results and the
-# generator health to S3, then delete the TestRun. Source after testrun.sh.
+# 07-performance-tests. It archives the script and runs it as a TestRun with
+# a deadline while sampling runner CPU. Then it copies every runner's results
+# and the generator health to S3 and deletes the TestRun. Source after
+# testrun.sh.
 
 # pp_run_stage NAME SCRIPT PARALLELISM DEADLINE_SECONDS S3_PREFIX VARIABLE...
 # Sets PP_STAGE_DIR (local results) and PP_STAGE_HEALTH (health JSON file).

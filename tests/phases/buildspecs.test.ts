@@ -36,7 +36,9 @@ describe('buildspecs', () => {
     const spec = buildspecSchema.parse(
       parse(readFileSync(path.join(repoRoot, 'buildspecs/cost-saving.yml'), 'utf8')),
     );
-    expect(spec.phases.build.commands[0]).toContain('phases/02-infrastructure/scripts/cost-saving.sh');
+    expect(spec.phases.build.commands[0]).toContain(
+      'phases/02-infrastructure/scripts/cost-saving.sh',
+    );
   });
 
   it('rejects an unknown key', () => {

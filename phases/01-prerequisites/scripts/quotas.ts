@@ -5,6 +5,8 @@
  */
 import type { Environment } from '@perfplane/core';
 
+type Cluster = NonNullable<Environment['aws']>['mojaloopCluster'];
+
 export type QuotaService = 'ec2' | 'vpc' | 'eks' | 'rds' | 'codebuild';
 
 /** One AWS service quota an environment draws on, with the amount it needs. */
@@ -13,11 +15,11 @@ export interface QuotaRequirement {
   code: string;
   name: string;
   required: number;
-  /** How the required amount was computed, shown next to a shortfall. */
+  /** Derivation of the required amount, shown next to a shortfall. */
   basis: string;
 }
 
-/** What the account reported for one quota; undefined when it could not be read. */
+/** Account reading of one quota; a field is undefined when it could not be read. */
 export interface QuotaReading {
   code: string;
   limit?: number;
@@ -85,7 +87,7 @@ export function vcpusOf(instanceType: string): number | undefined {
   return VCPUS_BY_SIZE[match[2]];
 }
 
-/** Whether an instance type draws on the standard On-Demand vCPU quota. */
+/** Tests whether an instance type draws on the standard On-Demand vCPU quota. */
 export function isStandardFamily(instanceType: string): boolean {
   return STANDARD_FAMILY.test(instanceType);
 }
@@ -94,44 +96,35 @@ export function isStandardFamily(instanceType: string): boolean {
 export const NAT_GATEWAYS_PER_VPC = 1;
 
 /**
- * Computes what the environment needs from each quota. vCPUs count every
- * node group at its maximum size, because the autoscaler may reach it.
+ * Computes the vCPUs of every node group at its maximum size, because the
+ * autoscaler may reach it. Rejects types outside the standard families.
  */
-export function requiredQuotas(environment: Environment): QuotaRequirement[] {
-  const aws = environment.aws;
-  if (!aws) {
-    return [];
-  }
-  const clusters = [aws.mojaloopCluster, aws.k6Cluster];
-  const groups = clusters.flatMap((cluster) =>
-    Object.entries(cluster.nodeGroups).map(([name, group]) => ({
-      cluster: cluster.name,
-      name,
-      group,
-    })),
-  );
+function vcpuRequirement(clusters: readonly Cluster[]): QuotaRequirement {
   let vcpus = 0;
   const parts: string[] = [];
-  for (const { cluster, name, group } of groups) {
-    const each = vcpusOf(group.instanceType);
-    if (each === undefined || !isStandardFamily(group.instanceType)) {
-      throw new Error(
-        `node group ${cluster}/${name}: instance type "${group.instanceType}" is not a known standard type; use a size such as m7i.4xlarge`,
-      );
+  for (const cluster of clusters) {
+    for (const [name, group] of Object.entries(cluster.nodeGroups)) {
+      const each = vcpusOf(group.instanceType);
+      if (each === undefined || !isStandardFamily(group.instanceType)) {
+        throw new Error(
+          `node group ${cluster.name}/${name}: instance type "${group.instanceType}" is not a known standard type; use a size such as m7i.4xlarge`,
+        );
+      }
+      vcpus += each * group.maxSize;
+      parts.push(`${cluster.name}/${name} ${group.maxSize} x ${group.instanceType} (${each})`);
     }
-    vcpus += each * group.maxSize;
-    parts.push(`${cluster}/${name} ${group.maxSize} x ${group.instanceType} (${each})`);
   }
-  const vpcs = clusters.length;
-  const codebuild = CODEBUILD_QUOTAS[aws.codebuild.computeType];
-  const requirements: QuotaRequirement[] = [
-    {
-      service: 'ec2',
-      code: 'L-1216C47A',
-      name: 'Running On-Demand Standard instances (vCPUs)',
-      required: vcpus,
-      basis: parts.join(' + '),
-    },
+  return {
+    service: 'ec2',
+    code: 'L-1216C47A',
+    name: 'Running On-Demand Standard instances (vCPUs)',
+    required: vcpus,
+    basis: parts.join(' + '),
+  };
+}
+
+function networkRequirements(vpcs: number): QuotaRequirement[] {
+  return [
     {
       service: 'vpc',
       code: 'L-F678F1CE',
@@ -153,6 +146,19 @@ export function requiredQuotas(environment: Environment): QuotaRequirement[] {
       required: vpcs * NAT_GATEWAYS_PER_VPC,
       basis: 'both VPCs place their NAT gateway in the first AZ',
     },
+  ];
+}
+
+/** Computes what the environment needs from each quota; nothing without an aws section. */
+export function requiredQuotas(environment: Environment): QuotaRequirement[] {
+  const aws = environment.aws;
+  if (!aws) {
+    return [];
+  }
+  const clusters = [aws.mojaloopCluster, aws.k6Cluster];
+  const requirements: QuotaRequirement[] = [
+    vcpuRequirement(clusters),
+    ...networkRequirements(clusters.length),
     {
       service: 'eks',
       code: 'L-1194D53C',
@@ -168,6 +174,7 @@ export function requiredQuotas(environment: Environment): QuotaRequirement[] {
       basis: 'central ledger MySQL',
     },
   ];
+  const codebuild = CODEBUILD_QUOTAS[aws.codebuild.computeType];
   if (codebuild) {
     requirements.push({
       service: 'codebuild',
@@ -218,7 +225,7 @@ export function formatQuotaTable(rows: readonly QuotaRow[]): string {
   return [line(header), ...body.map(line)].join('\n');
 }
 
-/** One unmet-requirement line per short quota, naming the code to raise. */
+/** Describes each short quota in one line that names the code to raise. */
 export function describeShortfalls(rows: readonly QuotaRow[], region: string): string[] {
   return rows
     .filter((row) => row.status === 'short')

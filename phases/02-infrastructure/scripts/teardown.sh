@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Rollback steps of 02-infrastructure that surround `terraform destroy`.
 # Load balancers and their network interfaces created by Kubernetes are not
-# in the Terraform state, and they keep subnets and VPCs from being deleted,
-# so they go first; leftovers are swept by tag afterwards.
+# in the Terraform state. They keep subnets and VPCs from being deleted, so
+# they go first, and leftovers are swept by tag afterwards.
 
 # vpc_id_of CLUSTER_SECTION: the VPC id Terraform created for a cluster,
 # found by its Name tag, or nothing.

@@ -104,8 +104,8 @@ tf_init() {
 # tf_mark_owner: store who is about to take the state lock, so a later run
 # can tell whether a leftover lock belongs to a build that has ended.
 # NOTE: the marker is written just before Terraform takes the lock, so two
-# builds starting together could overwrite each other's marker; the
-# control plane's one-writer-per-environment lock is what prevents that.
+# builds starting together could overwrite each other's marker. The
+# control plane's one-writer-per-environment lock prevents that.
 tf_mark_owner() {
   jq -n --arg build "${CODEBUILD_BUILD_ID:-}" --arg run "$(tf_run_id)" \
     --arg host "$(hostname)" --arg at "$(date -u +%FT%TZ)" \

@@ -14,7 +14,7 @@ type Cluster = NonNullable<Environment['aws']>['mojaloopCluster'];
 export interface TfvarsOptions {
   runId: string;
   adminPrincipalArns: string[];
-  /** Rollback turns this off before destroying, whatever the environment says. */
+  /** Rollback turns this off before destroying, whatever the environment sets. */
   deletionProtection?: boolean;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Generates the Helm values of the mojaloop-simulator release: one
  * simulator with an SDK scheme adapter per DFSP of the environment, with
- * mTLS and JWS switched on as the environment's security section says.
+ * mTLS and JWS switched on as the environment's security section sets.
  * Usage: tsx simulator-values.ts ENV [values|ingress]
  */
 import path from 'node:path';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rolls back phase 01-prerequisites. The phase only reads, so the rollback
-# just forgets the recorded account and region.
+# only deletes the recorded account and region.
 set -euo pipefail
 PHASE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib/entry.sh

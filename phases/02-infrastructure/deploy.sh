@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deploys phase 02-infrastructure: the Mojaloop and k6 VPCs with peering,
 # an EKS cluster in each and the RDS MySQL instance, with Terraform.
-# --interactive asks before each step and shows the plan before applying.
+# --interactive prompts before each step and shows the plan before applying.
 set -euo pipefail
 PHASE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib/entry.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Validates phase 04-mojaloop: the switch and simulator releases are
-# healthy, the security material exists when the environment asks for it,
+# healthy, the security material exists when the environment enables it,
 # and the onboarding program's --verify finds every DFSP active with its
 # limits and callback endpoints.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rolls back phase 08-analysis: forgets the recorded report location and
+# Rolls back phase 08-analysis: deletes the recorded report location and
 # removes the local copies. Reports in S3 are kept, because they are the
 # record of the run; delete them with aws s3 rm if needed.
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Validates phase 08-analysis: the reports of every stage are in S3 and the
-# final stage's result says the target was met.
+# final stage's result records the target as met.
 set -euo pipefail
 PHASE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib/entry.sh

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './run-script.js';
 
-/** A copy of phases/lib and the dispatcher, with stand-in platform scripts. */
+/** Copies phases/lib and the dispatcher into a temporary tree, with stand-in platform scripts. */
 function makeRepo(withRehearsal: boolean) {
   const root = mkdtempSync(path.join(tmpdir(), 'perfplane-cost-'));
   const scripts = path.join(root, 'phases/02-infrastructure/scripts');

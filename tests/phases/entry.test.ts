@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from './run-script.js';
 
-/** A throw-away repository with phases/lib and one phase whose deploy.sh runs BODY. */
+/** Creates a throw-away repository with phases/lib and one phase whose deploy.sh runs BODY. */
 function makeRepo(body: string, platform = 'rehearsal') {
   const root = mkdtempSync(path.join(tmpdir(), 'perfplane-entry-'));
   mkdirSync(path.join(root, 'phases/lib'), { recursive: true });

@@ -4,7 +4,7 @@ import { makeStubBin, runPhaseScript } from './run-script.js';
 
 const validate = 'phases/01-prerequisites/validate.sh';
 
-// Stand-in for the AWS CLI answering the calls the prerequisites make. The
+// Stand-in for the AWS CLI that returns canned output for the calls the prerequisites make. The
 // vCPU quota is 32, far below what aws-1000tps needs.
 const awsStub = `
 case "$*" in

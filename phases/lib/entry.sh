@@ -195,8 +195,9 @@ pp_load_env() {
   if [[ -n "${PP_ENV_JSON_FILE:-}" && -s "$PP_ENV_JSON_FILE" ]]; then
     return 0
   fi
-  mkdir -p "$PP_ROOT/.perfplane/work/$PERFPLANE_ENV"
-  PP_ENV_JSON_FILE="$PP_ROOT/.perfplane/work/$PERFPLANE_ENV/environment.json"
+  local dir="${PERFPLANE_HOME:-$PP_ROOT/.perfplane}/work/$PERFPLANE_ENV"
+  mkdir -p "$dir"
+  PP_ENV_JSON_FILE="$dir/environment.json"
   # Written next to the target and renamed, so a concurrent reader never sees half a file.
   if ! (cd "$PP_ROOT" && npx --no-install tsx phases/lib/environment-json.ts "$PERFPLANE_ENV") >"$PP_ENV_JSON_FILE.$$"; then
     rm -f "$PP_ENV_JSON_FILE.$$"
@@ -215,7 +216,7 @@ pp_env() {
 
 # Working folder for generated files (tfvars, rendered manifests), kept out of git.
 pp_work_dir() {
-  local dir="$PP_ROOT/.perfplane/work/$PERFPLANE_ENV/$PP_PHASE"
+  local dir="${PERFPLANE_HOME:-$PP_ROOT/.perfplane}/work/$PERFPLANE_ENV/$PP_PHASE"
   mkdir -p "$dir"
   printf '%s\n' "$dir"
 }

@@ -83,11 +83,24 @@ pp_testrun_collect() {
   find "$dest" -name samples.json.gz | grep -q . || pp_fail "no runner of $name wrote results; see ./troubleshoot.sh"
 }
 
+# pp_artifacts_bucket: the bucket for results and reports: the CodeBuild
+# project's artifacts bucket, or else the Terraform state bucket.
+pp_artifacts_bucket() {
+  if [[ -n "${PERFPLANE_ARTIFACTS_BUCKET:-}" ]]; then
+    printf '%s\n' "$PERFPLANE_ARTIFACTS_BUCKET"
+  else
+    pp_input 02-infrastructure state_bucket
+  fi
+}
+
 # pp_results_url: S3 prefix of this environment's k6 results.
 pp_results_url() {
-  local bucket="${PERFPLANE_ARTIFACTS_BUCKET:-}"
-  [[ -n "$bucket" ]] || bucket="$(pp_input 02-infrastructure state_bucket)"
-  printf 's3://%s/results/%s\n' "$bucket" "$PERFPLANE_ENV"
+  printf 's3://%s/results/%s\n' "$(pp_artifacts_bucket)" "$PERFPLANE_ENV"
+}
+
+# pp_reports_url RUN_ID: S3 prefix of one run's analysis reports.
+pp_reports_url() {
+  printf 's3://%s/reports/%s/%s\n' "$(pp_artifacts_bucket)" "$PERFPLANE_ENV" "$1"
 }
 
 # pp_testrun_cleanup NAME: delete the TestRun and its files on the nodes;

@@ -144,7 +144,11 @@ tf_clear_stale_lock() {
 # tf_locked COMMAND ARGS...: run a Terraform command that takes the state
 # lock, after clearing a lock left by an ended build.
 tf_locked() {
+  local command="$1"
+  shift
   tf_clear_stale_lock
   tf_mark_owner
-  tf "$@" -input=false -lock-timeout=2m
+  # Flags go before the plan file: Terraform stops reading flags at the
+  # first positional argument.
+  tf "$command" -input=false -lock-timeout=2m "$@"
 }

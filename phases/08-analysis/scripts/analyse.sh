@@ -56,7 +56,7 @@ analyse_run() {
     pp_log "stage $stage: analysis status $status"
   done
   local url
-  url="$(dirname "$(pp_results_url)")/reports/$PERFPLANE_ENV/$run_id"
+  url="$(pp_reports_url "$run_id")"
   pp_aws s3 cp --recursive --only-show-errors "$reports/" "$url/"
   pp_record reports_url "$url"
   pp_record local_reports "$reports"

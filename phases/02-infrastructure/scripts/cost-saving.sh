@@ -1,33 +1,21 @@
 #!/usr/bin/env bash
-# Cost-saving mode of the rehearsal: stops the switch simulator, which writes
-# its ledger first; --restore starts it again from that ledger, with the same
-# positions, limits, endpoints and parties.
-# Usage: cost-saving.sh [--restore]
+# Cost-saving mode: `cost-saving.sh on|off --env NAME`. Hands over to the
+# platform's implementation: cost-saving-rehearsal.sh for the local
+# rehearsal, cost-saving-aws.sh for AWS.
 set -euo pipefail
-source "$(dirname "$0")/../../lib/perfplane.sh"
-source "$(dirname "$0")/../../lib/rehearsal.sh"
+PHASE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../../lib/entry.sh
+source "$PHASE_DIR/../lib/entry.sh"
 
-if [[ "${PERFPLANE_PLATFORM:-rehearsal}" != "rehearsal" ]]; then
-  echo "cost-saving.sh handles PERFPLANE_PLATFORM=rehearsal only, got '${PERFPLANE_PLATFORM}'" >&2
-  exit 2
+mode="${1:-}"
+if [[ "$mode" != on && "$mode" != off ]]; then
+  pp_fail "usage: scripts/cost-saving.sh on|off --env NAME (on stops compute, off brings it back)"
 fi
-
-case "${1:-}" in
-  --restore)
-    pp_progress 10 "Restoring the switch simulator from ${PP_SIM_LEDGER}"
-    if [[ ! -f "$PP_SIM_LEDGER" ]]; then
-      echo "no kept ledger at ${PP_SIM_LEDGER}: the simulator starts empty; run 04-mojaloop again" >&2
-    fi
-    pp_sim_start
-    pp_progress 100 "Switch simulator restored"
-    ;;
-  "")
-    pp_progress 10 "Stopping the switch simulator, keeping its ledger"
-    pp_sim_stop
-    pp_progress 100 "Switch simulator stopped; ledger kept in ${PP_SIM_LEDGER}"
-    ;;
-  *)
-    echo "unknown option '$1': use no option to stop, --restore to start again" >&2
-    exit 2
-    ;;
-esac
+shift
+pp_parse_args "$@"
+platform="$(pp_platform)"
+target="$PHASE_DIR/scripts/cost-saving-$platform.sh"
+if [[ ! -f "$target" ]]; then
+  pp_fail "no cost-saving implementation for platform \"$platform\": $target is missing"
+fi
+exec bash "$target" "$mode" "$@"

@@ -71,11 +71,9 @@ const sent = new Map<LambdaName, SentCommand[]>();
 
 function stubResponses() {
   s3.on(ListObjectsV2Command).resolves({ Contents: [] });
-  sfn
-    .on(StartExecutionCommand)
-    .resolves({
-      executionArn: `arn:aws:states:us-east-1:${scope.accountId}:execution:${scope.prefix}-run:x`,
-    });
+  sfn.on(StartExecutionCommand).resolves({
+    executionArn: `arn:aws:states:us-east-1:${scope.accountId}:execution:${scope.prefix}-run:x`,
+  });
   sfn.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
   sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
   codebuild.on(BatchGetBuildsCommand).resolves({ builds: [{ buildStatus: 'IN_PROGRESS' }] });
@@ -85,15 +83,13 @@ function stubResponses() {
   logs.on(FilterLogEventsCommand).resolves({ events: [{ message: 'line' }] });
   eks.on(DescribeClusterCommand).resolves({ cluster: { status: 'ACTIVE' } });
   eks.on(ListNodegroupsCommand).resolves({ nodegroups: ['ng'] });
-  eks
-    .on(DescribeNodegroupCommand)
-    .resolves({
-      nodegroup: {
-        status: 'ACTIVE',
-        scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 },
-        subnets: ['s'],
-      },
-    });
+  eks.on(DescribeNodegroupCommand).resolves({
+    nodegroup: {
+      status: 'ACTIVE',
+      scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 },
+      subnets: ['s'],
+    },
+  });
   rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceStatus: 'available' }] });
   lambdaMock
     .on(InvokeCommand)

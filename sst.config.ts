@@ -93,7 +93,7 @@ export default $config({
       extra: Record<string, $util.Input<string>> = {},
     ) =>
       new sst.aws.Function(
-        `Fn${name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`,
+        `Fn${name.replace(/(^|-)(\w)/g, (...match: string[]) => (match[2] ?? '').toUpperCase())}`,
         {
           name: settings.functionName(prefix, name),
           handler: `functions/${name}.handler`,

@@ -12,7 +12,6 @@ function schemaOf(schema: z.ZodType): JsonObject {
 
 const ERROR_RESPONSES = {
   '400': 'Malformed JSON, an unknown field or a wrong type',
-  '403': 'Missing or invalid SigV4 signature (API Gateway IAM authorization)',
   '404': 'Unknown route, environment, phase or run',
   '409': 'The environment lock is held or the state changed meanwhile',
   '413': `Body larger than ${MAX_BODY_BYTES} bytes`,
@@ -34,7 +33,7 @@ export function buildOpenApiDocument(): JsonObject {
         ([name, schema]) => ({ name, in: 'query', required: false, schema }),
       ),
     ];
-    const errors = Object.fromEntries(
+    const errors: Record<string, JsonObject> = Object.fromEntries(
       Object.entries(ERROR_RESPONSES).map(([status, description]) => [
         status,
         {
@@ -43,6 +42,19 @@ export function buildOpenApiDocument(): JsonObject {
         },
       ]),
     );
+    errors['403'] = {
+      description:
+        'Missing or invalid SigV4 signature; API Gateway answers before the function runs',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: { message: { type: 'string' } },
+            required: ['message'],
+          },
+        },
+      },
+    };
     const operation: JsonObject = {
       operationId: route.operationId,
       summary: route.summary,

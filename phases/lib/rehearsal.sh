@@ -175,6 +175,8 @@ pp_proc_ticks() {
 # generator-health.json. A run is invalid when k6 dropped iterations or its
 # CPU averaged over 80% of the machine's cores: then it measured k6, not the switch.
 pp_generator_health() {
+  # The single-quoted text is JavaScript for node, not shell.
+  # shellcheck disable=SC2016
   node -e '
     const fs = require("node:fs");
     const [outdir, avg, peak, cores, status] = process.argv.slice(1);

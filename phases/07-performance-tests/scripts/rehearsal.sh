@@ -12,6 +12,8 @@ source "$(dirname "$0")/../../lib/rehearsal.sh"
 outdir="${PERFPLANE_RESULTS_DIR:-$(pp_results_dir)/ladder}"
 
 check_health() {
+  # The single-quoted text is JavaScript for node, not shell.
+  # shellcheck disable=SC2016
   node -e '
     const health = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
     if (!health.valid) {

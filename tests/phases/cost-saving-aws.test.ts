@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from './run-script.js';
+import { repoRoot, STAND_IN_CREDENTIALS } from './run-script.js';
 
 // A record as `cost-saving on` writes it: node group sizes, stateful sets
 // listed in the cluster's (alphabetical) order, and the volumes' zones.
@@ -39,7 +39,10 @@ kubectl() { echo "kubectl $*" >> "${calls}"; }
 pp_aws() { echo "aws $*" >> "${calls}"; }
 ${commands}
 `;
-  const result = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+  const result = spawnSync('bash', ['-c', script], {
+    encoding: 'utf8',
+    env: { ...process.env, ...STAND_IN_CREDENTIALS },
+  });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return readFileSync(calls, 'utf8').trim().split('\n');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeStubBin, repoRoot } from './run-script.js';
+import { makeStubBin, repoRoot, STAND_IN_CREDENTIALS } from './run-script.js';
 
 /**
  * Runs pp_helm_recover against a helm stand-in whose release is in STATUS
@@ -27,7 +27,12 @@ esac`,
   ].join('\n');
   const result = spawnSync('bash', ['-c', script], {
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, CALLS: calls },
+    env: {
+      ...process.env,
+      ...STAND_IN_CREDENTIALS,
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      CALLS: calls,
+    },
   });
   expect(result.status).toBe(0);
   return readFileSync(calls, 'utf8').trim().split('\n');

@@ -1,7 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeStubBin, runPhaseScript, type ScriptResult } from './run-script.js';
+import {
+  makeStubBin,
+  runPhaseScript,
+  type ScriptResult,
+  STAND_IN_CREDENTIALS,
+} from './run-script.js';
 
 const awsStub = `
 case "$*" in
@@ -38,6 +43,7 @@ function validate(pending: string): ScriptResult {
       PATH: `${bin}${path.delimiter}${process.env.PATH}`,
       PERFPLANE_INPUTS_FILE: inputs,
       PENDING: pending,
+      ...STAND_IN_CREDENTIALS,
     },
   );
 }

@@ -124,6 +124,8 @@ quota_usage() {
       echo $((all - ours))
       ;;
     L-FE5A380F)
+      # NOTE: counted per subnet, which undercounts an AZ holding NAT gateways
+      # in several subnets; the quota itself is per Availability Zone.
       aws_call ec2 describe-nat-gateways --region "$PP_REGION" \
         --filter Name=state,Values=pending,available \
         --query 'NatGateways[].{subnet:SubnetId,tags:Tags}' |

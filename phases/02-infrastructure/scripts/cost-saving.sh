@@ -14,6 +14,7 @@ fi
 shift
 pp_parse_args "$@"
 platform="$(pp_platform)"
+export PERFPLANE_PLATFORM="$platform"
 target="$PHASE_DIR/scripts/cost-saving-$platform.sh"
 if [[ ! -f "$target" ]]; then
   pp_fail "no cost-saving implementation for platform \"$platform\": $target is missing"

@@ -22,9 +22,31 @@ pp_tsx() {
   (cd "$PP_ROOT" && node --import tsx "$@")
 }
 
-# pp_env_get PATH...: prints values of the current environment file, one a line.
+# pp_env_load: reads and validates the environment file into PP_ENV_JSON.
+# Call it in the script itself: a call inside $(...) would keep the value
+# only in that subshell.
+pp_env_load() {
+  if [[ -z "${PP_ENV_JSON:-}" ]]; then
+    PP_ENV_JSON="$(pp_tsx scripts/env-get.ts "$PERFPLANE_ENV" .)" || return 1
+  fi
+}
+
+# pp_env_get PATH...: prints values of the current environment file, one a
+# line: strings and numbers as they are, objects and arrays as JSON.
 pp_env_get() {
-  pp_tsx scripts/env-get.ts "$PERFPLANE_ENV" "$@"
+  pp_env_load || return 1
+  node -e '
+    const environment = JSON.parse(process.argv[1]);
+    for (const dotted of process.argv.slice(2)) {
+      let value = environment;
+      for (const key of dotted.split(".")) value = value?.[key];
+      if (value === undefined) {
+        console.error(`environment has no value at "${dotted}"`);
+        process.exit(2);
+      }
+      console.log(typeof value === "object" ? JSON.stringify(value) : String(value));
+    }
+  ' "$PP_ENV_JSON" "$@"
 }
 
 # pp_pid_alive PIDFILE NAME: true when PIDFILE names a live process whose
@@ -94,13 +116,14 @@ pp_sim_start() {
     return 1
   fi
   mkdir -p "$PP_SIM_DIR"
+  # The redirections cover the whole subshell, so no process keeps the
+  # caller's stdout open after this function returns.
   (
-    cd "$PP_ROOT" &&
-      setsid nohup node --import tsx packages/simulator/src/main.ts \
-        --port "$port" --state "$PP_SIM_LEDGER" --latency-ms "$latency" \
-        --error-rate "$error_rate" --pid-file "$PP_SIM_PID_FILE" \
-        >>"$PP_SIM_LOG" 2>&1 </dev/null &
-  )
+    cd "$PP_ROOT" || exit 1
+    exec setsid nohup node --import tsx packages/simulator/src/main.ts \
+      --port "$port" --state "$PP_SIM_LEDGER" --latency-ms "$latency" \
+      --error-rate "$error_rate" --pid-file "$PP_SIM_PID_FILE"
+  ) >>"$PP_SIM_LOG" 2>&1 </dev/null &
   for _ in $(seq 1 150); do
     if pp_sim_healthy "$url" && [[ -f "$PP_SIM_PID_FILE" ]]; then
       echo "simulator listening on ${url} (pid $(cat "$PP_SIM_PID_FILE"), ledger ${PP_SIM_LEDGER})"

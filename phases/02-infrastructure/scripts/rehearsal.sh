@@ -7,6 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 record_outputs() {
   local url

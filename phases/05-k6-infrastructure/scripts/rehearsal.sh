@@ -6,6 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 version="$(pp_env_get k6.version)"
 export PERFPLANE_K6_VERSION="$version"

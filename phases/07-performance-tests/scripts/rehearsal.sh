@@ -8,6 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 outdir="${PERFPLANE_RESULTS_DIR:-$(pp_results_dir)/ladder}"
 

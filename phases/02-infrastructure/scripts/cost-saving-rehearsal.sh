@@ -2,13 +2,14 @@
 # Cost-saving mode of the rehearsal: stops the switch simulator, which writes
 # its ledger first; --restore starts it again from that ledger, with the same
 # positions, limits, endpoints and parties.
-# Usage: cost-saving.sh [--restore]
+# Usage: cost-saving-rehearsal.sh [--restore]
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 if [[ "${PERFPLANE_PLATFORM:-rehearsal}" != "rehearsal" ]]; then
-  echo "cost-saving.sh handles PERFPLANE_PLATFORM=rehearsal only, got '${PERFPLANE_PLATFORM}'" >&2
+  echo "cost-saving-rehearsal.sh handles PERFPLANE_PLATFORM=rehearsal only, got '${PERFPLANE_PLATFORM}'" >&2
   exit 2
 fi
 

@@ -93,7 +93,7 @@ pp_sim_running() {
   pp_pid_alive "$PP_SIM_PID_FILE" "packages/simulator/src/main.ts"
 }
 
-# pp_sim_healthy URL: true when GET URL/health answers 200.
+# pp_sim_healthy URL: true when GET URL/health returns 200.
 pp_sim_healthy() {
   curl -fsS --max-time 2 "$1/health" >/dev/null 2>&1
 }
@@ -112,7 +112,7 @@ pp_sim_start() {
   error_rate="${settings[2]}"
   url="http://127.0.0.1:${port}"
   if pp_sim_healthy "$url"; then
-    echo "port ${port} already answers /health but no simulator pid is recorded in ${PP_SIM_PID_FILE}; stop that process or set PERFPLANE_SIMULATOR_PORT" >&2
+    echo "port ${port} already responds to /health but no simulator pid is recorded in ${PP_SIM_PID_FILE}; stop that process or set PERFPLANE_SIMULATOR_PORT" >&2
     return 1
   fi
   mkdir -p "$PP_SIM_DIR"
@@ -131,7 +131,7 @@ pp_sim_start() {
     fi
     sleep 0.2
   done
-  echo "simulator did not answer ${url}/health within 30 s; last log lines:" >&2
+  echo "simulator did not respond on ${url}/health within 30 s; last log lines:" >&2
   tail -n 20 "$PP_SIM_LOG" >&2 || true
   return 1
 }

@@ -101,7 +101,7 @@ export class CallbackInbox {
     this.stored.set(key, callback);
   }
 
-  /** Returns and forgets the callback for `path`, waiting up to `timeoutMs`; undefined on timeout. */
+  /** Returns and removes the callback for `path`, waiting up to `timeoutMs`; undefined on timeout. */
   take(path: string, timeoutMs: number): Promise<StoredCallback | undefined> {
     const found = this.stored.get(path);
     if (found) {

@@ -37,7 +37,7 @@ export interface Simulator {
 /** Loopback only: the simulator is never reachable from another machine. */
 const HOST = '127.0.0.1';
 
-/** Longest wait a GET /callbacks request may ask for, in milliseconds. */
+/** Maximum wait a GET /callbacks request may set, in milliseconds. */
 const MAX_CALLBACK_WAIT_MS = 30_000;
 
 function loadLedger(stateFile: string | undefined): Ledger {

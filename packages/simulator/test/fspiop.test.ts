@@ -60,7 +60,7 @@ describe('FSPIOP API', () => {
       const type = 'application/vnd.interoperability.quotes+json;version=3.0';
       const headers = { ...fspiopHeaders('quotes', PAYER.dfsp), 'content-type': type };
       const response = await post(simulator, '/fspiop/quotes', headers, quoteRequest());
-      expect(response.status).toBe(406);
+      expect(response.status).toBe(400);
       expect(response.body?.errorInformation.errorCode).toBe('3001');
     });
 

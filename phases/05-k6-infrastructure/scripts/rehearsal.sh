@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rehearsal k6 infrastructure: the pinned k6 binary on this machine stands in
-# for the isolated k6 cluster. deploy builds it when missing (several minutes
+# Rehearsal k6 infrastructure: the pinned k6 binary on this machine replaces
+# the isolated k6 cluster. deploy builds it when missing (several minutes
 # with Go), validate checks the version, rollback keeps the binary.
 # Usage: rehearsal.sh deploy|validate|rollback|troubleshoot
 set -euo pipefail

@@ -10,6 +10,11 @@ import {
   transferRequest,
 } from './helpers.js';
 
+/** Body of a synchronous FSPIOP error. */
+interface ErrorBody {
+  errorInformation: { errorCode: string; errorDescription: string };
+}
+
 async function post(
   simulator: Simulator,
   path: string,
@@ -24,7 +29,7 @@ async function post(
   const text = await response.text();
   return {
     status: response.status,
-    body: text ? (JSON.parse(text) as Record<string, any>) : undefined,
+    body: text ? (JSON.parse(text) as ErrorBody) : undefined,
   };
 }
 

@@ -29,7 +29,7 @@ export async function handleSdk(
         decodeURIComponent(parts[2] as string),
       );
       return sendJson(response, 200, {
-        party: { body: { party }, headers: {} },
+        party: { body: party, headers: {} },
         currentState: 'COMPLETED',
       });
     }

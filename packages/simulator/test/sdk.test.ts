@@ -9,7 +9,7 @@ import { PAYEE, PAYER, quoteRequest, startOnboarded, transferRequest } from './h
 interface SdkBody {
   currentState?: string;
   statusCode?: string;
-  party: { body: { party: { partyIdInfo: { fspId: string } } } };
+  party: { body: { partyIdInfo: { fspId: string } } };
   quotes: { body: { ilpPacket: string; condition: string } };
   transfer: { body: { transferState: string } };
   errorInformation: { errorCode: string };
@@ -61,7 +61,7 @@ describe('SDK outbound API', () => {
       const body = (await response.json()) as SdkBody;
       expect(response.status).toBe(200);
       expect(body.currentState).toBe('COMPLETED');
-      expect(body.party.body.party.partyIdInfo.fspId).toBe(PAYEE.dfsp);
+      expect(body.party.body.partyIdInfo.fspId).toBe(PAYEE.dfsp);
     });
 
     it('answers 404 with 3204 for an unknown party', async () => {

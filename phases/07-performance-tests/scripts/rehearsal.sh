@@ -12,6 +12,16 @@ pp_env_load
 
 outdir="${PERFPLANE_RESULTS_DIR:-$(pp_results_dir)/ladder}"
 
+# record_health: outputs the load generator's health for later phases.
+record_health() {
+  node -e '
+    const health = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`##perfplane[output] dropped_iterations=${health.dropped_iterations}`);
+    console.log(`##perfplane[output] k6_cpu_avg_percent=${health.k6_cpu_avg_percent}`);
+    console.log(`##perfplane[output] generator_valid=${health.valid}`);
+  ' "${outdir}/generator-health.json"
+}
+
 check_health() {
   node -e '
     const health = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
@@ -39,6 +49,7 @@ case "$action" in
     pp_output results_dir "$outdir"
     pp_output k6_exit_status "$status"
     pp_progress 95 "Checking the load generator's health"
+    record_health
     check_health
     if ((status == 99)); then
       echo "the ladder crossed a threshold of the environment target; see ${outdir}/k6.log" >&2

@@ -67,6 +67,17 @@ describe('rehearsal phase scripts', () => {
     await rm(home, { recursive: true, force: true });
   });
 
+  describe('prerequisites', () => {
+    it('reports a missing k6 as unmet', async () => {
+      const saved = env;
+      env = { ...env, PERFPLANE_K6: path.join(home, 'no-such-k6') };
+      const result = await script('phases/01-prerequisites/scripts/rehearsal.sh', 'validate');
+      env = saved;
+      expect(result.code).toBe(3);
+      expect(result.stdout).toMatch(/^##perfplane\[unmet\] k6 v1\.4\.2 /m);
+    });
+  });
+
   describe('infrastructure and onboarding', () => {
     it('starts the simulator and records its URLs', async () => {
       const result = await script('phases/02-infrastructure/scripts/rehearsal.sh', 'deploy');

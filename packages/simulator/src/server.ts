@@ -42,8 +42,14 @@ const MAX_CALLBACK_WAIT_MS = 30_000;
 
 function loadLedger(stateFile: string | undefined): Ledger {
   if (!stateFile || !existsSync(stateFile)) return new Ledger();
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as LedgerState;
-  return Ledger.fromState(state);
+  try {
+    return Ledger.fromState(JSON.parse(readFileSync(stateFile, 'utf8')) as LedgerState);
+  } catch (error) {
+    throw new Error(
+      `invalid ledger file ${stateFile}: ${error instanceof Error ? error.message : String(error)}; restore a saved copy or delete it to start empty`,
+      { cause: error },
+    );
+  }
 }
 
 function checkSettings(settings: Partial<Settings>): void {

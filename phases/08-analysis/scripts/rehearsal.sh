@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 results="$(pp_input 07-performance-tests.results_dir)"
 if [[ -z "$results" ]]; then

@@ -5,11 +5,13 @@
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 results="$(pp_input 07-performance-tests.results_dir)"
 if [[ -z "$results" ]]; then
   # Without recorded inputs, the newest ladder results of any run.
-  results="$(ls -dt "${PERFPLANE_HOME}"/results/*/ladder 2>/dev/null | head -n 1 || true)"
+  results="$(find "${PERFPLANE_HOME}/results" -mindepth 2 -maxdepth 2 -type d -name ladder \
+    -printf '%T@ %p\n' 2>/dev/null | sort -rn | head -n 1 | cut -d' ' -f2- || true)"
 fi
 report="${results%/}/report"
 cli="${PP_ROOT}/packages/analysis/src/cli.ts"

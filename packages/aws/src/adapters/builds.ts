@@ -25,8 +25,8 @@ export const RUN_LABEL = 'perfplane.io/run-id';
 
 /**
  * Buildspec of the job that deletes a run's k6 TestRuns. It runs in the
- * performance-test project because that project's role and image already
- * reach the k6 cluster with kubectl; the Lambda itself gets no cluster access.
+ * performance-test project, because that project's role and image already
+ * reach the k6 cluster with kubectl. The Lambda itself gets no cluster access.
  */
 export function testRunCleanupBuildspec(k6Cluster: string): string {
   return [

@@ -122,7 +122,7 @@ export class FastValidator {
 /** Output key under which 02-infrastructure records its RDS instance identifier. */
 export const DATABASE_OUTPUT = 'rds_instance_id';
 
-/** The environment's RDS identifier: the recorded output, else `<environment>-mojaloop`. */
+/** Returns the environment's RDS identifier: the recorded output, else `<environment>-mojaloop`. */
 export async function databaseIdentifierFrom(
   phaseStates: (environment: string) => Promise<PhaseState[]>,
   env: Environment,

@@ -79,10 +79,10 @@ export interface CostSaverOptions {
 }
 
 /**
- * Cost-saving mode on AWS: scales every node group of both clusters to zero
- * and stops the database, keeping volumes and data; turning it off restores
- * the recorded sizes and starts the database first, because the workloads
- * need it when their nodes return.
+ * Cost-saving mode on AWS. Turning it on scales every node group of both
+ * clusters to zero and stops the database, keeping volumes and data. Turning
+ * it off starts the database first, because the workloads need it when their
+ * nodes return, then restores the recorded sizes.
  */
 export class AwsCostSaver {
   constructor(private readonly options: CostSaverOptions) {}

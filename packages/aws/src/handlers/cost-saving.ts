@@ -48,7 +48,7 @@ export function createCostSavingHandler(deps: CostSavingDependencies) {
       try {
         assertNoRun(await deps.getLock(environment), environment, deps.now?.() ?? new Date());
       } catch (error) {
-        logger.info('cost-saving rejected while a run holds the lock', {
+        logger.info('cost-saving request rejected: the environment lock is held', {
           event: 'cost-saving.rejected',
         });
         throw error;

@@ -73,11 +73,11 @@ function describeAnswer(summary: string, result: { statusCode?: number; body?: s
 }
 
 /**
- * Slack slash commands. The first invocation verifies the signature over the
- * exact raw body, ignores Slack's retries, hands the work to an asynchronous
- * invocation of this function and answers at once, well inside Slack's 3 s.
- * The asynchronous invocation calls the API Lambda and posts the answer to
- * the command's response_url.
+ * Creates the Slack slash-command Lambda. The first invocation verifies the
+ * signature over the exact raw body, ignores Slack's retries, hands the work
+ * to an asynchronous invocation of this function and responds at once, well
+ * inside Slack's 3 s. The asynchronous invocation calls the API Lambda and
+ * posts the result to the command's response_url.
  */
 export function createSlackHandler(deps: SlackDependencies) {
   const { logger } = deps;
@@ -178,7 +178,7 @@ export function createSlackHandler(deps: SlackDependencies) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ response_type: 'ephemeral', text: answer }),
     });
-    logger.info('slack answer posted', { event: 'slack.answered', status: response.status });
+    logger.info('slack response posted', { event: 'slack.answered', status: response.status });
   };
 
   const handle = async (

@@ -22,9 +22,9 @@ export interface StepsDependencies {
 }
 
 /**
- * The Lambda behind every `lambda:invoke` Task of the state machines. Errors
- * keep their code as the error name, which Step Functions reports as the
- * task's Error, so the machines' Catch rules can match them.
+ * Creates the Lambda behind every `lambda:invoke` Task of the state machines.
+ * Errors keep their code as the error name, which Step Functions reports as
+ * the task's Error, so the machines' Catch rules can match them.
  */
 export function createStepsHandler(deps: StepsDependencies) {
   const { logger } = deps;

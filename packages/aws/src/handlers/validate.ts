@@ -14,8 +14,9 @@ export interface ValidateDependencies {
 }
 
 /**
- * Validation through the AWS APIs, answered in seconds. With `detailed`
- * it also starts the phases' validate builds and returns their run id.
+ * Creates the validate Lambda: checks through the AWS APIs that return in
+ * seconds. With `detailed` it also starts the phases' validate builds and
+ * returns their run id.
  */
 export function createValidateHandler(deps: ValidateDependencies) {
   const { logger } = deps;

@@ -44,7 +44,7 @@ function decodeSegments(rawPath: string): string {
   return segments.join('/');
 }
 
-/** Reads the body as text, decoding base64 first when the event says so. */
+/** Reads the body as text, decoding base64 first when `isBase64Encoded` is set. */
 export function rawBodyOf(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): string {
   if (event.body === undefined || event.body === null) {
     return '';

@@ -147,7 +147,7 @@ async function serve(routes: AdapterRoute[], request: IncomingMessage, response:
       ...route.iam,
     });
     if (!check.ok) {
-      // API Gateway answers a failed IAM authorization with 403 and this body shape.
+      // API Gateway rejects a failed IAM authorization with 403 and this body shape.
       send(response, 403, { message: check.reason });
       return;
     }

@@ -10,6 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type Environment, loadEnvironment } from '@perfplane/core';
 import { Artifacts, createDocumentClient, type StateRepository, Store } from '@perfplane/store';
+import { isApprovalRequest, TaskTokenApprovals } from './adapters/approvals.js';
 import { CodeBuildController, startTestRunCleanup } from './adapters/builds.js';
 import { databaseIdentifierFrom, FastValidator } from './adapters/checks.js';
 import { AwsCostSaver, CostSavingRecords } from './adapters/cost-saver.js';
@@ -141,8 +142,11 @@ function parseJson(text: string): unknown {
   }
 }
 
+const APPROVAL_PATH = /^\/runs\/([^/?]+)\/approvals$/;
+
 export function wireApi({ config, clients, control, logger }: Wiring) {
   const deps = createControlDeps(config, clients);
+  const approvals = new TaskTokenApprovals(deps.store, clients.sfn);
   return createApiHandler({
     logger,
     environments: config.environments,
@@ -154,6 +158,14 @@ export function wireApi({ config, clients, control, logger }: Wiring) {
         headers: request.headers,
         body: request.body === undefined ? '' : JSON.stringify(request.body),
       });
+      const approval = APPROVAL_PATH.exec(request.path);
+      if (approval?.[1] && response.status === 200) {
+        // The control plane recorded the answer; on AWS the waiting task must also be resumed.
+        await approvals.answer(
+          decodeURIComponent(approval[1]),
+          request.body as { phase: string; action: string; approved: boolean },
+        );
+      }
       return { status: response.status, headers: response.headers, body: parseJson(response.body) };
     },
   });
@@ -161,7 +173,12 @@ export function wireApi({ config, clients, control, logger }: Wiring) {
 
 export function wireSteps({ config, clients, control, logger }: Wiring) {
   const deps = createControlDeps(config, clients);
-  return createStepsHandler({ logger, handleStep: (input) => control.handleStep(deps, input) });
+  const approvals = new TaskTokenApprovals(deps.store, clients.sfn);
+  return createStepsHandler({
+    logger,
+    handleStep: (input) =>
+      isApprovalRequest(input) ? approvals.request(input) : control.handleStep(deps, input),
+  });
 }
 
 export function wireSlack({ config, clients, logger }: Omit<Wiring, 'control'>) {

@@ -22,6 +22,8 @@ import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
@@ -30,6 +32,7 @@ import type { PhaseState, Run, RunEvent } from '@perfplane/store';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { TaskTokenApprovals } from '../src/adapters/approvals.js';
 import { CodeBuildController, startTestRunCleanup } from '../src/adapters/builds.js';
 import { FastValidator } from '../src/adapters/checks.js';
 import { AwsCostSaver, type CostSavingRecord } from '../src/adapters/cost-saver.js';
@@ -471,5 +474,72 @@ describe('FastValidator', () => {
       ok: false,
       message: 'ResourceNotFoundException: No cluster found',
     });
+  });
+});
+
+describe('TaskTokenApprovals', () => {
+  function makeApprovals() {
+    const events: RunEvent[] = [];
+    const store = {
+      appendEvent: async (runId: string, event: Omit<RunEvent, 'runId' | 'at' | 'id'>) => {
+        const stored = {
+          ...event,
+          runId,
+          at: new Date().toISOString(),
+          id: String(events.length),
+        } as RunEvent;
+        events.push(stored);
+        return stored;
+      },
+      listEvents: async () => events,
+    };
+    return { approvals: new TaskTokenApprovals(store as never, new SFNClient({})), events };
+  }
+  const request = {
+    step: 'requestApproval' as const,
+    runId: 'run-1',
+    environment: 'aws-1000tps',
+    phase: '04-mojaloop',
+    action: 'deploy',
+    taskToken: 'token-abc',
+  };
+
+  it('stores the token and returns', async () => {
+    const { approvals, events } = makeApprovals();
+    expect(await approvals.request(request)).toEqual({ waiting: true });
+    expect(events[0]).toMatchObject({
+      type: 'approval-requested',
+      phase: '04-mojaloop',
+      data: { action: 'deploy', taskToken: 'token-abc' },
+    });
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+
+  it('resumes an approved task', async () => {
+    const { approvals } = makeApprovals();
+    await approvals.request(request);
+    await approvals.answer('run-1', { phase: '04-mojaloop', action: 'deploy', approved: true });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
+      taskToken: 'token-abc',
+      output: '{"approved":true}',
+    });
+  });
+
+  it('fails a rejected task as a stop', async () => {
+    const { approvals } = makeApprovals();
+    await approvals.request(request);
+    await approvals.answer('run-1', { phase: '04-mojaloop', action: 'deploy', approved: false });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: 'token-abc',
+      error: 'RunStopped',
+    });
+  });
+
+  it('rejects an answer nobody waits for', async () => {
+    const { approvals } = makeApprovals();
+    await expect(
+      approvals.answer('run-1', { phase: '04-mojaloop', action: 'rollback', approved: true }),
+    ).rejects.toMatchObject({ code: 'Conflict' });
+    expect(sfn).not.toHaveReceivedAnyCommand();
   });
 });

@@ -183,8 +183,31 @@ beforeAll(async () => {
   await record('steps', () =>
     steps({ step: 'acquireLock', runId: 'steps-run', environment: 'aws-1000tps' }, makeContext()),
   );
+  await record('steps', () =>
+    steps(
+      {
+        step: 'requestApproval',
+        runId: 'steps-run',
+        environment: 'aws-1000tps',
+        phase: '01-prerequisites',
+        action: 'deploy',
+        taskToken: 'token-1',
+      },
+      makeContext(),
+    ),
+  );
   const released = await store.getLock('aws-1000tps');
   await store.releaseLock('aws-1000tps', 'steps-run', released?.fence ?? 0);
+  await record('api', () =>
+    api(
+      makeEvent('POST', '/runs/steps-run/approvals', {
+        phase: '01-prerequisites',
+        action: 'deploy',
+        approved: true,
+      }),
+      makeContext(),
+    ),
+  );
 
   const slack = wiring.wireSlack(wire);
   await record('slack', async () => {
@@ -285,6 +308,7 @@ describe('lambda policies', () => {
       new Set((sent.get(lambda) ?? []).map((call) => actionOf(call)));
     expect(names('api')).toContain('lambda:InvokeFunction');
     expect(names('api')).toContain('states:StartExecution');
+    expect(names('api')).toContain('states:SendTaskSuccess');
     expect(names('slack')).toContain('lambda:InvokeFunction');
     expect(names('emergency-stop')).toContain('states:StopExecution');
     expect(names('emergency-stop')).toContain('codebuild:StopBuild');

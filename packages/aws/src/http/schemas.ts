@@ -64,9 +64,8 @@ export const supportBundleBody = z.strictObject({
 
 export const approvalBody = z.strictObject({
   phase: phaseId,
-  action: z.enum(['deploy', 'rollback']),
+  action: z.enum(['deploy', 'validate', 'rollback']),
   approved: z.boolean(),
-  comment: z.string().max(500).optional(),
 });
 
 export const reportQuery = z.strictObject({ name: artifactName.optional() });

@@ -52,7 +52,11 @@ export function resourceOf(sent: SentCommand, scope: DeploymentScope): string {
         ? `arn:aws:s3:::${input.Bucket}/${input.Key}`
         : `arn:aws:s3:::${input.Bucket}`;
     case 'SFNClient':
-      return String(input.stateMachineArn ?? input.executionArn ?? input.taskToken);
+      if (input.taskToken) {
+        // IAM checks task responses against the state machine that issued the token.
+        return `${base('states')}:stateMachine:${scope.prefix}-run`;
+      }
+      return String(input.stateMachineArn ?? input.executionArn);
     case 'CodeBuildClient': {
       const project =
         input.projectName ??

@@ -228,6 +228,8 @@ pp_generator_health() {
       k6_cpu_avg_percent: Number(avg),
       k6_cpu_peak_percent: Number(peak),
       cores: Number(cores),
+      // The analysis reads maxCpuPercent as a share of all generator cores.
+      maxCpuPercent: Number(cores) > 0 ? Number(peak) / Number(cores) : Number(peak),
       k6_exit_status: Number(status),
       valid: reasons.length === 0,
       reasons,

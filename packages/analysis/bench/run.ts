@@ -36,6 +36,8 @@ const tsx = join(here, '..', '..', '..', 'node_modules', 'tsx', 'dist', 'loader.
 
 interface ChildFigures {
   seconds: number;
+  /** User plus system CPU time, which contention from other processes inflates far less than wall time. */
+  cpuSeconds: number;
   maxRssMb: number;
 }
 
@@ -50,11 +52,18 @@ function runNode(script: string, args: string[]): ChildFigures & { wall: number 
   return { ...figures, wall };
 }
 
-function timeShell(command: string): number {
+/** Runs a shell command; returns wall seconds and the CPU seconds bash's `time` reports. */
+function timeShell(command: string): { wall: number; cpu: number } {
   const started = performance.now();
-  const result = spawnSync('bash', ['-c', command], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${command} failed with status ${result.status}`);
-  return (performance.now() - started) / 1000;
+  const result = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time (${command})`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} failed with status ${result.status}: ${result.stderr}`);
+  const [user = 0, system = 0] =
+    result.stderr.trim().split('\n').pop()?.split(' ').map(Number) ?? [];
+  return { wall: (performance.now() - started) / 1000, cpu: user + system };
 }
 
 const rows: string[][] = [];
@@ -157,6 +166,6 @@ const loadAfter = loadavg();
 console.log(
   `size ${values.size}, ${cpus().length} cores (${cpus()[0]?.model ?? ''}), load average before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}\n`,
 );
-console.log('| run | seconds | MB/s | peak RSS (MB) | note |');
-console.log('|---|---|---|---|---|');
+console.log('| run | wall s | MB/s wall | CPU s | MB per CPU s | peak RSS (MB) | note |');
+console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);

@@ -101,7 +101,7 @@ export default $config({
           architecture: 'arm64',
           timeout,
           memory: '512 MB',
-          environment,
+          environment: { ...environment, ...extra },
           permissions: policies.apply((all) => settings.toSstPermissions(all[name])),
           logging: { retention: '3 months', format: 'json' },
           copyFiles: [{ from: 'environments' }],

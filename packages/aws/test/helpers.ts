@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { vi } from 'vitest';
 import { toApiGatewayEvent } from '../src/local/http-adapter.js';
 
-/** A silent logger whose warn, info and error calls are recorded. */
+/** Creates a silent logger and spies on its warn, info and error calls. */
 export function makeLogger() {
   const logger = new Logger({ serviceName: 'perfplane-test', logLevel: 'SILENT' });
   return {
@@ -38,7 +38,12 @@ export function makeEvent(
   body?: string | Record<string, unknown>,
   headers: Record<string, string> = {},
 ): APIGatewayProxyEventV2 {
-  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  let text = '';
+  if (typeof body === 'string') {
+    text = body;
+  } else if (body !== undefined) {
+    text = JSON.stringify(body);
+  }
   return toApiGatewayEvent(
     method,
     target,

@@ -243,7 +243,7 @@ describe('moto: Step Functions', () => {
 });
 
 describe('moto: CodeBuild', () => {
-  // NOTE: moto 5.2 answers StartBuild with a start time the SDK v3 cannot parse
+  // NOTE: moto 5.2 sends a StartBuild start time the SDK v3 cannot parse
   // ("Expected real number, got implicit NaN"), so StartBuild, StopBuild and
   // BatchGetBuilds are covered by the mock tests only.
   it('creates a project per phase', async () => {

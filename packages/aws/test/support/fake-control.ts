@@ -4,7 +4,7 @@ import type { AwsControlDeps, ControlModule } from '../../src/wiring.js';
 /**
  * Stand-in for @perfplane/control that calls the ports the way the control
  * operations do (start, stop, stop builds, read logs, store objects), so the
- * IAM test sees the AWS commands each Lambda sends.
+ * IAM test records the AWS commands each Lambda sends.
  * TODO: use the real control package once it is on main.
  */
 export const fakeControl: ControlModule = {

@@ -38,7 +38,7 @@ export function actionOf(sent: SentCommand): string {
   return ACTION_EXCEPTIONS[action] ?? action;
 }
 
-/** The ARN a command acts on, from its input. */
+/** Returns the ARN a command acts on, read from its input. */
 export function resourceOf(sent: SentCommand, scope: DeploymentScope): string {
   const base = (service: string) => `arn:aws:${service}:${scope.region}:${scope.accountId}`;
   const input = sent.input;
@@ -87,7 +87,7 @@ function wildcard(pattern: string): RegExp {
   );
 }
 
-/** Whether a policy allows an action on a resource, as IAM's wildcard matching does. */
+/** Checks whether a policy allows an action on a resource, with IAM's wildcard matching. */
 export function allows(policy: PolicyDocument, action: string, resource: string): boolean {
   return policy.Statement.some(
     (statement) =>

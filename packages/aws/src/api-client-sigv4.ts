@@ -12,10 +12,12 @@ export interface SigV4FetchOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
 }
 
+/** The part of fetch's RequestInit the signer supports: string bodies and plain header objects. */
 export interface SigV4Init {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  signal?: AbortSignal;
 }
 
 export type SigV4Fetch = (url: string | URL, init?: SigV4Init) => Promise<Response>;
@@ -76,6 +78,7 @@ export function createSigV4Fetch(options: SigV4FetchOptions = {}): SigV4Fetch {
       method: signed.method,
       headers: sendHeaders,
       ...(init.body !== undefined ? { body: init.body } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
     });
   };
 }

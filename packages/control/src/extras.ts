@@ -1,4 +1,3 @@
-import { environmentFromInput } from './context.js';
 import type { ControlDeps } from './ports.js';
 
 /**
@@ -10,14 +9,14 @@ export async function costSaving(
   environment: string,
   request: { action: 'on' | 'off'; retainData?: boolean },
 ) {
-  const env = await environmentFromInput(deps, environment);
+  const env = await deps.loadEnvironment(environment);
   const results = await deps.costSaver.apply(env.name, request.action, request.retainData ?? true);
   return { environment: env.name, action: request.action, results };
 }
 
 /** Returns where the latest report of the environment is, or says there is none yet. */
 export async function report(deps: ControlDeps, environment: string) {
-  const env = await environmentFromInput(deps, environment);
+  const env = await deps.loadEnvironment(environment);
   const keys = (await deps.artifacts.list(`reports/${env.name}/`)).sort();
   const latest = keys.at(-1);
   if (!latest) {
@@ -27,5 +26,10 @@ export async function report(deps: ControlDeps, environment: string) {
       message: `no report yet for "${env.name}"; run \`perfplane deploy 08-analysis\` to produce one`,
     };
   }
-  return { environment: env.name, status: 'ready' as const, key: latest, location: deps.artifacts.locate(latest) };
+  return {
+    environment: env.name,
+    status: 'ready' as const,
+    key: latest,
+    location: deps.artifacts.locate(latest),
+  };
 }

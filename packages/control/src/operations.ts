@@ -6,29 +6,19 @@ import {
   PerfplaneError,
   PHASES,
   type PhaseId,
+  type PhaseStatus,
   rollbackOrder,
 } from '@perfplane/core';
 import {
   activeRun,
   assertEnvironmentFree,
-  environmentFromInput,
   newRunId,
   nowIso,
   phaseFromInput,
+  readLock,
+  runKind,
 } from './context.js';
-import type {
-  ControlDeps,
-  MachineName,
-  PhaseAction,
-  PhaseState,
-  RunEvent,
-  RunRecord,
-} from './ports.js';
-
-export interface StartRunRequest {
-  phases?: string[];
-  interactive?: boolean;
-}
+import type { ControlDeps, MachineName, PhaseAction, PhaseState, Run, RunEvent } from './ports.js';
 
 /** Creates a run record and starts its state machine execution. */
 async function launch(
@@ -37,41 +27,44 @@ async function launch(
   kind: MachineName,
   phases: PhaseId[],
   interactive: boolean,
-): Promise<RunRecord> {
-  const run: RunRecord = {
-    runId: newRunId(deps),
+): Promise<Run> {
+  const run = await deps.store.createRun({
+    runId: newRunId(kind, deps.now?.()),
     environment,
-    kind,
-    status: 'pending',
     phases,
     interactive,
-    startedAt: nowIso(deps),
-    builds: [],
-  };
-  await deps.store.createRun(run);
+    createdAt: nowIso(deps),
+  });
   await deps.store.appendEvent(run.runId, {
-    type: 'run-requested',
-    message: `${kind} of ${phases.join(', ')} requested`,
+    type: 'run-created',
+    message: `${kind} of ${phases.join(', ') || 'no phase'} requested`,
+    data: { kind },
   });
   return startExecution(deps, run);
 }
 
-async function startExecution(deps: ControlDeps, run: RunRecord): Promise<RunRecord> {
-  const executionId = await deps.orchestrator.start(run.kind, {
+async function startExecution(deps: ControlDeps, run: Run): Promise<Run> {
+  const executionArn = await deps.orchestrator.start(runKind(run.runId), {
     runId: run.runId,
     environment: run.environment,
     phases: run.phases,
     interactive: run.interactive,
   });
-  return deps.store.updateRun(run.runId, { executionId });
+  return deps.store.updateRun(run.runId, { executionArn });
 }
 
-async function phaseMap(
-  deps: ControlDeps,
-  environment: string,
-): Promise<Map<PhaseId, PhaseState>> {
-  const states = await deps.store.listPhases(environment);
+async function phaseMap(deps: ControlDeps, environment: string): Promise<Map<PhaseId, PhaseState>> {
+  const states = await deps.store.getPhaseStates(environment);
   return new Map(states.map((state) => [state.phaseId, state]));
+}
+
+function statusOf(states: Map<PhaseId, PhaseState>, id: PhaseId): PhaseStatus {
+  return states.get(id)?.status ?? 'not-started';
+}
+
+export interface StartRunRequest {
+  phases?: string[];
+  interactive?: boolean;
 }
 
 /** Starts a deploy run of the requested phases, or of every phase. */
@@ -79,65 +72,65 @@ export async function startRun(
   deps: ControlDeps,
   environment: string,
   request: StartRunRequest,
-): Promise<RunRecord> {
-  const env = await environmentFromInput(deps, environment);
+): Promise<Run> {
+  const env = await deps.loadEnvironment(environment);
   const requested = (request.phases ?? PHASES.map((phase) => phase.id)).map(phaseFromInput);
   const ids = PHASES.filter((phase) => requested.some((r) => r.id === phase.id)).map((p) => p.id);
   await assertEnvironmentFree(deps.store, env.name);
 
   const states = await phaseMap(deps, env.name);
-  for (const id of ids) {
-    const phase = phaseFromInput(id);
+  for (const phase of PHASES.filter((entry) => ids.includes(entry.id))) {
     const missing = phase.dependsOn.filter(
       (dep) =>
         !ids.includes(dep) &&
-        !isPhaseDone(states.get(dep)?.status ?? 'not-started') &&
+        !isPhaseDone(statusOf(states, dep)) &&
         env.provided[dep] === undefined,
     );
     if (missing.length > 0) {
       throw new PerfplaneError(
         'DependencyNotMet',
-        `cannot deploy ${id}: ${missing.join(', ')} not completed or skipped; run \`perfplane deploy ${missing[0]}\` first`,
+        `cannot deploy ${phase.id}: ${missing.join(', ')} not completed or skipped; run \`perfplane deploy ${missing[0]}\` first`,
       );
     }
   }
   return launch(deps, env.name, 'run', ids, request.interactive ?? false);
 }
 
-/** Restarts the latest unfinished run from its first phase that is not done. */
-export async function resume(deps: ControlDeps, environment: string): Promise<RunRecord> {
-  const env = await environmentFromInput(deps, environment);
+const RESUMABLE: Run['status'][] = ['failed', 'interrupted', 'stopped', 'requirements-not-met'];
+
+/** Restarts the latest unfinished deploy run; phases it completed are passed over. */
+export async function resume(deps: ControlDeps, environment: string): Promise<Run> {
+  const env = await deps.loadEnvironment(environment);
   await assertEnvironmentFree(deps.store, env.name);
   const runs = await deps.store.listRuns(env.name, 20);
-  const latest = runs.find((run) => run.kind === 'run');
-  const resumable: RunRecord['status'][] = [
-    'failed',
-    'interrupted',
-    'stopped',
-    'requirements-not-met',
-  ];
-  if (!latest || !resumable.includes(latest.status)) {
+  const latest = runs.find((run) => runKind(run.runId) === 'run');
+  if (!latest || !RESUMABLE.includes(latest.status)) {
     throw new PerfplaneError(
       'NothingToResume',
       `nothing to resume in "${env.name}": no failed, stopped or interrupted run; start one with \`perfplane run-all\``,
     );
   }
   const states = await phaseMap(deps, env.name);
-  const remaining = latest.phases.filter(
-    (id) => !isPhaseDone(states.get(id)?.status ?? 'not-started'),
-  );
+  const remaining = latest.phases.filter((id) => !isPhaseDone(statusOf(states, id)));
   if (remaining.length === 0) {
     throw new PerfplaneError(
       'NothingToResume',
       `nothing to resume in "${env.name}": every phase of run ${latest.runId} is done`,
     );
   }
-  await deps.store.updateRun(latest.runId, { status: 'pending', error: undefined });
-  await deps.store.appendEvent(latest.runId, {
+  // The store allows a failed, stopped or interrupted run back to running only.
+  const run = await deps.store.updateRun(latest.runId, {
+    status: 'running',
+    endedAt: null,
+    error: null,
+    reason: null,
+  });
+  await deps.store.appendEvent(run.runId, {
     type: 'run-resumed',
+    phase: remaining[0],
     message: `resumed at ${remaining[0]}`,
   });
-  return startExecution(deps, { ...latest, phases: latest.phases });
+  return startExecution(deps, run);
 }
 
 export interface RollbackRequest {
@@ -147,21 +140,23 @@ export interface RollbackRequest {
   confirm?: boolean;
 }
 
-const DEPLOYED: PhaseState['status'][] = [
+/** Phase statuses that may have left resources behind. */
+const DEPLOYED: PhaseStatus[] = [
   'completed',
   'failed',
   'requirements-not-met',
   'stopped',
+  'running',
   'rolling-back',
 ];
 
-/** Rolls back one phase (with its deployed dependents when cascading) or every phase. */
+/** Rolls back one phase, with its deployed dependents when cascading, or every phase. */
 export async function rollback(
   deps: ControlDeps,
   environment: string,
   request: RollbackRequest,
-): Promise<RunRecord> {
-  const env = await environmentFromInput(deps, environment);
+): Promise<Run> {
+  const env = await deps.loadEnvironment(environment);
   if (request.all) {
     if (!request.confirm) {
       throw new PerfplaneError(
@@ -173,17 +168,20 @@ export async function rollback(
     const states = await phaseMap(deps, env.name);
     const ids = rollbackOrder()
       .map((phase) => phase.id)
-      .filter((id) => DEPLOYED.includes(states.get(id)?.status ?? 'not-started'));
+      .filter((id) => DEPLOYED.includes(statusOf(states, id)));
     return launch(deps, env.name, 'rollback', ids, false);
   }
   if (!request.phase) {
-    throw new PerfplaneError('InvalidArgument', 'rollback needs a phase, or all with confirm');
+    throw new PerfplaneError(
+      'InvalidArgument',
+      'rollback needs a phase; use `perfplane rollback <phase>` or `perfplane rollback-all --confirm`',
+    );
   }
   const phase = phaseFromInput(request.phase);
   await assertEnvironmentFree(deps.store, env.name);
   const states = await phaseMap(deps, env.name);
   const deployedDependents = dependentsOf(phase.id).filter((dependent) =>
-    DEPLOYED.includes(states.get(dependent.id)?.status ?? 'not-started'),
+    DEPLOYED.includes(statusOf(states, dependent.id)),
   );
   if (deployedDependents.length > 0 && !request.cascade) {
     const names = deployedDependents.map((dependent) => dependent.id).join(', ');
@@ -202,19 +200,19 @@ export async function skip(
   environment: string,
   phaseInput: string,
   reason: string,
-): Promise<RunRecord> {
-  const env = await environmentFromInput(deps, environment);
+): Promise<Run> {
+  const env = await deps.loadEnvironment(environment);
   const phase = phaseFromInput(phaseInput);
   if (!reason.trim()) {
     throw new PerfplaneError(
       'InvalidArgument',
-      `skipping ${phase.id} needs a reason; repeat with \`perfplane skip ${phase.id} --reason "..."\``,
+      `skipping ${phase.id} needs a reason; repeat with \`perfplane skip ${phase.id} --reason "<why>"\``,
     );
   }
   await assertEnvironmentFree(deps.store, env.name);
   const states = await phaseMap(deps, env.name);
   const missing = phase.dependsOn.filter(
-    (dep) => !isPhaseDone(states.get(dep)?.status ?? 'not-started'),
+    (dep) => !isPhaseDone(statusOf(states, dep)) && env.provided[dep] === undefined,
   );
   if (missing.length > 0) {
     throw new PerfplaneError(
@@ -222,11 +220,17 @@ export async function skip(
       `cannot skip ${phase.id}: ${missing.join(', ')} not completed or skipped; deploy or skip ${missing[0]} first`,
     );
   }
-  const lock = await deps.store.getLock(env.name);
-  await deps.store.updatePhase(
+  const lock = await readLock(deps.store, env.name);
+  await deps.store.updatePhaseState(
     env.name,
     phase.id,
-    { status: 'skipped', skipReason: reason.trim(), endedAt: nowIso(deps), percent: 100 },
+    {
+      status: 'skipped',
+      reason: reason.trim(),
+      percent: 100,
+      endedAt: nowIso(deps),
+      error: null,
+    },
     lock.fence,
   );
   const run = await launch(deps, env.name, 'validate', [phase.id], false);
@@ -239,8 +243,9 @@ export async function skip(
 }
 
 /** Starts the validate machine over every phase. */
-export async function validateAll(deps: ControlDeps, environment: string): Promise<RunRecord> {
-  const env = await environmentFromInput(deps, environment);
+export async function validateAll(deps: ControlDeps, environment: string): Promise<Run> {
+  const env = await deps.loadEnvironment(environment);
+  await assertEnvironmentFree(deps.store, env.name);
   return launch(
     deps,
     env.name,
@@ -248,6 +253,14 @@ export async function validateAll(deps: ControlDeps, environment: string): Promi
     PHASES.map((phase) => phase.id),
     false,
   );
+}
+
+/** Build ids a run started, from its build-started events. */
+export function buildsOf(events: RunEvent[]): string[] {
+  return events
+    .filter((event) => event.type === 'build-started')
+    .map((event) => String(event.data?.buildId ?? ''))
+    .filter((id) => id !== '');
 }
 
 export interface StopResult {
@@ -259,34 +272,36 @@ export interface StopResult {
 
 /**
  * Stops the environment's active run: records stopping, stops the
- * execution and every build the run recorded, frees the lock, and records
+ * execution and every build the run started, frees the lock, and records
  * stopped last. A second call finds nothing running and changes nothing.
  */
 export async function emergencyStop(deps: ControlDeps, environment: string): Promise<StopResult> {
-  const env = await environmentFromInput(deps, environment);
+  const env = await deps.loadEnvironment(environment);
   const run = await activeRun(deps.store, env.name);
   if (!run) {
     return { stopped: false, builds: [], message: `no run in progress in "${env.name}"` };
   }
-  const lock = await deps.store.getLock(env.name);
-  await deps.store.updateRun(run.runId, { status: 'stopping' }, lock.fence);
-  await deps.store.appendEvent(run.runId, { type: 'stop-requested', message: 'emergency stop' });
+  await deps.store.updateRun(run.runId, { status: 'stopping', reason: 'emergency stop' });
+  await deps.store.appendEvent(run.runId, {
+    type: 'emergency-stop',
+    message: 'emergency stop requested',
+  });
 
-  if (run.executionId) {
-    await deps.orchestrator.stop(run.executionId, 'emergency stop');
+  if (run.executionArn) {
+    await deps.orchestrator.stop(run.executionArn, 'emergency stop');
   }
-  const fresh = (await deps.store.getRun(run.runId)) ?? run;
-  const stoppedBuilds: string[] = [];
-  for (const build of fresh.builds) {
-    await deps.builds.stop(build.id);
-    stoppedBuilds.push(build.id);
+  const builds = buildsOf(await deps.store.listEvents(run.runId));
+  for (const buildId of builds) {
+    await deps.builds.stop(buildId);
   }
+
+  const lock = await readLock(deps.store, env.name);
   if (lock.owner === run.runId) {
     await deps.store.releaseLock(env.name, run.runId, lock.fence);
   }
-  for (const state of await deps.store.listPhases(env.name)) {
+  for (const state of await deps.store.getPhaseStates(env.name)) {
     if (state.runId === run.runId && ['running', 'rolling-back'].includes(state.status)) {
-      await deps.store.updatePhase(
+      await deps.store.updatePhaseState(
         env.name,
         state.phaseId,
         { status: 'stopped', endedAt: nowIso(deps), step: 'stopped by emergency stop' },
@@ -294,21 +309,16 @@ export async function emergencyStop(deps: ControlDeps, environment: string): Pro
       );
     }
   }
-  await deps.store.updateRun(
-    run.runId,
-    { status: 'stopped', endedAt: nowIso(deps), error: { code: 'RunStopped', message: 'emergency stop' } },
-    lock.fence,
-  );
+  await deps.store.updateRun(run.runId, {
+    status: 'stopped',
+    endedAt: nowIso(deps),
+    error: { code: 'RunStopped', message: 'emergency stop' },
+  });
   await deps.store.appendEvent(run.runId, {
     type: 'run-stopped',
-    message: `stopped ${stoppedBuilds.length} build(s)`,
+    message: `stopped the execution and ${builds.length} build(s)`,
   });
-  return {
-    stopped: true,
-    runId: run.runId,
-    builds: stoppedBuilds,
-    message: `stopped run ${run.runId}`,
-  };
+  return { stopped: true, runId: run.runId, builds, message: `stopped run ${run.runId}` };
 }
 
 export interface ApprovalRequest {
@@ -322,47 +332,51 @@ export async function approve(
   deps: ControlDeps,
   runId: string,
   request: ApprovalRequest,
-): Promise<PhaseState> {
+): Promise<{ runId: string; phase: PhaseId; approved: boolean }> {
   const run = await requireRun(deps, runId);
   const phase = phaseFromInput(request.phase);
   if (isRunFinished(run.status)) {
-    throw new PerfplaneError('Conflict', `run ${runId} has finished (${run.status}); nothing to approve`);
+    throw new PerfplaneError(
+      'Conflict',
+      `run ${runId} has finished (${run.status}); there is nothing to approve`,
+    );
   }
-  const state = await deps.store.updatePhase(run.environment, phase.id, {
-    approval: { approved: request.approved, at: nowIso(deps), action: request.action },
-  });
   await deps.store.appendEvent(runId, {
     type: request.approved ? 'approval-granted' : 'approval-rejected',
     phase: phase.id,
-    message: `${request.action} ${request.approved ? 'approved' : 'rejected'}`,
+    message: `${request.action} of ${phase.id} ${request.approved ? 'approved' : 'rejected'}`,
+    data: { action: request.action },
   });
-  return state;
+  return { runId, phase: phase.id, approved: request.approved };
 }
 
-async function requireRun(deps: ControlDeps, runId: string): Promise<RunRecord> {
+async function requireRun(deps: ControlDeps, runId: string): Promise<Run> {
   const run = await deps.store.getRun(runId);
   if (!run) {
-    throw new PerfplaneError('NotFound', `run "${runId}" not found; list runs with \`perfplane show-progress\``);
+    throw new PerfplaneError(
+      'NotFound',
+      `run "${runId}" not found; \`perfplane show-progress\` shows the latest run`,
+    );
   }
   return run;
 }
 
 export interface RunView {
-  run: RunRecord;
+  run: Run & { kind: MachineName };
   phases: PhaseState[];
   events: RunEvent[];
 }
 
 export async function getRun(deps: ControlDeps, runId: string): Promise<RunView> {
   const run = await requireRun(deps, runId);
-  const phases = await deps.store.listPhases(run.environment);
+  const phases = await deps.store.getPhaseStates(run.environment);
   const events = await deps.store.listEvents(runId);
-  return { run, phases, events };
+  return { run: { ...run, kind: runKind(run.runId) }, phases, events };
 }
 
 export interface ProgressView {
   environment: string;
-  run?: RunRecord;
+  run?: Run & { kind: MachineName };
   phases: (PhaseState & { title: string; provided?: string })[];
   percent: number;
   elapsedSeconds: number;
@@ -372,39 +386,41 @@ export interface ProgressView {
 
 /** Gathers what the progress view shows for the environment's latest deploy run. */
 export async function progress(deps: ControlDeps, environment: string): Promise<ProgressView> {
-  const env = await environmentFromInput(deps, environment);
+  const env = await deps.loadEnvironment(environment);
   const runs = await deps.store.listRuns(env.name, 20);
-  const run = runs.find((entry) => entry.kind === 'run') ?? runs[0];
+  const run = runs.find((entry) => runKind(entry.runId) === 'run') ?? runs[0];
   const states = await phaseMap(deps, env.name);
   const phases = PHASES.map((phase) => {
     const state = states.get(phase.id) ?? {
+      environment: env.name,
       phaseId: phase.id,
       status: 'not-started' as const,
+      percent: 0,
       attempt: 0,
       outputs: {},
-      unmet: [],
-      logs: {},
+      fence: 0,
     };
     return { ...state, title: phase.title, provided: env.provided[phase.id] };
   });
-  const covered = run?.kind === 'run' ? run.phases : PHASES.map((phase) => phase.id);
+  const covered =
+    run && runKind(run.runId) === 'run' ? run.phases : PHASES.map((phase) => phase.id);
   const history: Partial<Record<PhaseId, number[]>> = {};
   for (const id of covered) {
-    history[id] = await deps.store.listDurations(env.name, id);
+    history[id] = (await deps.store.listDurations(env.name, id)).map((record) => record.seconds);
   }
   const figures = computeProgress({
     phases: phases
       .filter((phase) => covered.includes(phase.phaseId))
       .map((phase) => ({ id: phase.phaseId, status: phase.status, percent: phase.percent })),
     history,
-    startedAt: run?.startedAt,
+    startedAt: run?.startedAt ?? run?.createdAt,
     endedAt: run && isRunFinished(run.status) ? run.endedAt : undefined,
     now: deps.now?.() ?? new Date(),
   });
-  const lock = await deps.store.getLock(env.name);
+  const lock = await readLock(deps.store, env.name);
   return {
     environment: env.name,
-    run,
+    run: run ? { ...run, kind: runKind(run.runId) } : undefined,
     phases,
     ...figures,
     lock: { owner: lock.owner, since: lock.owner ? lock.acquiredAt : undefined },

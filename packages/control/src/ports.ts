@@ -1,127 +1,208 @@
 import type { Environment, PhaseId, PhaseStatus, RunStatus } from '@perfplane/core';
 
-/** A phase action: what a build of the phase does. */
+// TODO: import these from @perfplane/store once its branch is merged; until
+// then they mirror its StateRepository shapes so the Store class fits as is.
+
 export type PhaseAction = 'deploy' | 'validate' | 'rollback';
 
 /** Which state machine a run executes. */
 export type MachineName = 'run' | 'rollback' | 'validate';
 
-/** A build a run started; kept so that a stop can end it. */
-export interface BuildRecord {
-  id: string;
-  phase: PhaseId;
-  action: PhaseAction;
-  startedAt: string;
-  /** Process group of the local build; absent on CodeBuild. */
-  pgid?: number;
+export interface RecordedError {
+  code: string;
+  message: string;
 }
 
-export interface RunRecord {
+export interface Run {
   runId: string;
   environment: string;
-  kind: MachineName;
   status: RunStatus;
   phases: PhaseId[];
   interactive: boolean;
-  startedAt: string;
+  createdAt: string;
+  updatedAt: string;
+  startedAt?: string;
   endedAt?: string;
-  executionId?: string;
-  builds: BuildRecord[];
-  error?: { code: string; message: string };
+  executionArn?: string;
+  currentPhase?: PhaseId;
+  reason?: string;
+  error?: RecordedError;
+  fence?: number;
 }
 
-/** Result of the latest validate build of a phase. */
-export interface ValidationResult {
-  ok: boolean;
-  message: string;
-  at: string;
-  runId: string;
+export interface CreateRunInput {
+  runId?: string;
+  environment: string;
+  phases: PhaseId[];
+  interactive?: boolean;
+  status?: RunStatus;
+  executionArn?: string;
+  createdAt?: string;
 }
 
-/** The environment's current state of one phase. */
+export interface RunPatch {
+  status?: RunStatus;
+  startedAt?: string | null;
+  endedAt?: string | null;
+  executionArn?: string | null;
+  currentPhase?: PhaseId | null;
+  reason?: string | null;
+  error?: RecordedError | null;
+}
+
 export interface PhaseState {
+  environment: string;
   phaseId: PhaseId;
   status: PhaseStatus;
-  runId?: string;
-  attempt: number;
   action?: PhaseAction;
-  percent?: number;
+  percent: number;
   step?: string;
   startedAt?: string;
   endedAt?: string;
+  attempt: number;
+  runId?: string;
+  buildId?: string;
+  logLocation?: string;
   outputs: Record<string, string>;
-  unmet: string[];
-  skipReason?: string;
-  error?: string;
-  /** Log location per action, such as a file path or a CloudWatch stream. */
-  logs: Partial<Record<PhaseAction, string>>;
-  validation?: ValidationResult;
-  approval?: { approved: boolean; at: string; action: PhaseAction };
-  awaitingApproval?: boolean;
+  reason?: string;
+  error?: RecordedError;
+  unmet?: string[];
+  fence: number;
+  updatedAt?: string;
 }
 
-export type PhasePatch = Partial<Omit<PhaseState, 'phaseId'>>;
+export interface PhaseStatePatch {
+  status?: PhaseStatus;
+  action?: PhaseAction | null;
+  percent?: number;
+  step?: string | null;
+  startedAt?: string | null;
+  endedAt?: string | null;
+  attempt?: number | 'increment';
+  runId?: string | null;
+  buildId?: string | null;
+  logLocation?: string | null;
+  outputs?: Record<string, string>;
+  reason?: string | null;
+  error?: RecordedError | null;
+  unmet?: string[] | null;
+}
 
 export interface LockState {
+  environment: string;
   owner?: string;
   fence: number;
   acquiredAt?: string;
   expiresAt?: string;
+  releasedAt?: string;
+}
+
+export interface LockGrant {
+  environment: string;
+  owner: string;
+  fence: number;
+  acquiredAt: string;
+  expiresAt: string;
+  reclaimed?: { owner: string; reason: 'expired' | 'owner-ended' };
+}
+
+export interface AcquireLockInput {
+  environment: string;
+  owner: string;
+  leaseMs: number;
+  now?: Date;
+  ownerEnded?: (runId: string) => Promise<boolean>;
+}
+
+export type EventType =
+  | 'run-created'
+  | 'run-started'
+  | 'run-resumed'
+  | 'run-succeeded'
+  | 'run-failed'
+  | 'run-requirements-not-met'
+  | 'run-stopping'
+  | 'run-stopped'
+  | 'run-interrupted'
+  | 'lock-acquired'
+  | 'lock-released'
+  | 'lock-reclaimed'
+  | 'phase-gate'
+  | 'phase-started'
+  | 'phase-completed'
+  | 'phase-failed'
+  | 'phase-requirements-not-met'
+  | 'phase-skipped'
+  | 'phase-rollback-started'
+  | 'phase-rolled-back'
+  | 'phase-validated'
+  | 'phase-validation-failed'
+  | 'build-started'
+  | 'build-finished'
+  | 'approval-requested'
+  | 'approval-granted'
+  | 'approval-rejected'
+  | 'emergency-stop'
+  | 'cost-saving-on'
+  | 'cost-saving-off'
+  | 'support-bundle-created';
+
+export interface AppendEventInput {
+  type: EventType;
+  phase?: PhaseId;
+  message: string;
+  data?: Record<string, unknown>;
+  at?: string;
 }
 
 export interface RunEvent {
-  at: string;
-  type: string;
+  runId: string;
+  type: EventType;
   phase?: PhaseId;
   message: string;
+  data?: Record<string, unknown>;
+  at: string;
+  id: string;
 }
 
-/**
- * What the control operations need from persistence. The DynamoDB store
- * implements it; each write that names a fence is rejected with StaleFence
- * when the item already carries a higher fence.
- */
-export interface Store {
-  createRun(run: RunRecord): Promise<void>;
-  getRun(runId: string): Promise<RunRecord | undefined>;
-  updateRun(runId: string, patch: Partial<RunRecord>, fence?: number): Promise<RunRecord>;
-  /** Runs of the environment, newest first. */
-  listRuns(environment: string, limit: number): Promise<RunRecord[]>;
+export interface DurationRecord {
+  environment: string;
+  phaseId: PhaseId;
+  seconds: number;
+  endedAt: string;
+}
 
-  getPhase(environment: string, phaseId: PhaseId): Promise<PhaseState>;
-  listPhases(environment: string): Promise<PhaseState[]>;
-  updatePhase(
+/** The store operations the control plane uses; the DynamoDB Store class implements them. */
+export interface Store {
+  createRun(input: CreateRunInput): Promise<Run>;
+  getRun(runId: string): Promise<Run | undefined>;
+  updateRun(runId: string, patch: RunPatch, options?: { fence?: number }): Promise<Run>;
+  listRuns(environment: string, limit?: number): Promise<Run[]>;
+  getPhaseStates(environment: string): Promise<PhaseState[]>;
+  getPhaseState(environment: string, phaseId: PhaseId): Promise<PhaseState>;
+  updatePhaseState(
     environment: string,
     phaseId: PhaseId,
-    patch: PhasePatch,
-    fence?: number,
+    patch: PhaseStatePatch,
+    fence: number,
   ): Promise<PhaseState>;
-
-  getLock(environment: string): Promise<LockState>;
-  /**
-   * Takes the lock for `owner` when it is free, expired, or `reclaim` names
-   * the fence read from a lock whose owner run has ended. Returns the new
-   * fence; raises LockHeld otherwise.
-   */
-  acquireLock(
-    environment: string,
-    owner: string,
-    leaseSeconds: number,
-    reclaim?: { fence: number },
-  ): Promise<number>;
+  acquireLock(input: AcquireLockInput): Promise<LockGrant>;
   releaseLock(environment: string, owner: string, fence: number): Promise<void>;
-
-  appendEvent(runId: string, event: Omit<RunEvent, 'at'>): Promise<void>;
+  getLock(environment: string): Promise<LockState | undefined>;
+  appendEvent(runId: string, event: AppendEventInput): Promise<RunEvent>;
   listEvents(runId: string): Promise<RunEvent[]>;
-
-  recordDuration(environment: string, phaseId: PhaseId, seconds: number): Promise<void>;
-  listDurations(environment: string, phaseId: PhaseId): Promise<number[]>;
+  recordDuration(
+    environment: string,
+    phaseId: PhaseId,
+    seconds: number,
+    endedAt: string,
+  ): Promise<DurationRecord>;
+  listDurations(environment: string, phaseId: PhaseId, limit?: number): Promise<DurationRecord[]>;
 }
 
 /** Object storage for bundles, phase outputs and reports. */
 export interface Artifacts {
   put(key: string, body: Buffer | string, contentType?: string): Promise<void>;
-  get(key: string): Promise<Buffer | undefined>;
   list(prefix: string): Promise<string[]>;
   /** Where a person finds the object, such as an s3:// URL or a local path. */
   locate(key: string): string;
@@ -129,18 +210,18 @@ export interface Artifacts {
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'UNKNOWN';
 
-/** Step Functions, or the local engine that runs the same definitions. */
-export interface Orchestrator {
-  start(machine: MachineName, input: MachineInput): Promise<string>;
-  stop(executionId: string, cause: string): Promise<void>;
-  status(executionId: string): Promise<ExecutionStatus>;
-}
-
 export interface MachineInput {
   runId: string;
   environment: string;
   phases: PhaseId[];
   interactive: boolean;
+}
+
+/** Step Functions, or the local engine that runs the same definitions. */
+export interface Orchestrator {
+  start(machine: MachineName, input: MachineInput): Promise<string>;
+  stop(executionId: string, cause: string): Promise<void>;
+  status(executionId: string): Promise<ExecutionStatus>;
 }
 
 /** Stops builds: CodeBuild on AWS, process groups on one machine. */
@@ -153,16 +234,22 @@ export interface LogReader {
   readRunLogs(runId: string): Promise<{ name: string; text: string }[]>;
 }
 
+export interface CostSavingResult {
+  phase: PhaseId;
+  outcome: 'done' | 'failed' | 'no-script';
+  message: string;
+}
+
 /** Runs the phases' cost-saving scripts. */
 export interface CostSaver {
   apply(
     environment: string,
     action: 'on' | 'off',
     retainData: boolean,
-  ): Promise<{ phase: PhaseId; outcome: 'done' | 'failed' | 'no-script'; message: string }[]>;
+  ): Promise<CostSavingResult[]>;
 }
 
-/** Everything the control operations use, so Lambdas and the embedded service wire their own. */
+/** Everything the control operations use; the Lambdas and the embedded service wire their own. */
 export interface ControlDeps {
   store: Store;
   artifacts: Artifacts;
@@ -172,5 +259,4 @@ export interface ControlDeps {
   costSaver: CostSaver;
   loadEnvironment(name: string): Promise<Environment>;
   now?: () => Date;
-  newId?: () => string;
 }

@@ -8,7 +8,8 @@ interface RedactionRule {
 
 const MASK = '[REDACTED]';
 
-const SECRET_KEY = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_.-]*`;
+const SECRET_KEY =
+  '[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_.-]*';
 
 /** Rules in the order they apply; private keys go first so key=value rules do not split them. */
 const RULES: RedactionRule[] = [
@@ -21,7 +22,8 @@ const RULES: RedactionRule[] = [
   { name: 'aws-access-key-id', pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, replacement: MASK },
   {
     name: 'aws-secret-access-key',
-    pattern: /((?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)\W{1,6})[A-Za-z0-9/+=]{40}/g,
+    pattern:
+      /((?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)\W{1,6})[A-Za-z0-9/+=]{40}/g,
     replacement: `$1${MASK}`,
   },
   {
@@ -31,7 +33,10 @@ const RULES: RedactionRule[] = [
   },
   {
     name: 'escaped-json-secret',
-    pattern: new RegExp(String.raw`(\\+"${SECRET_KEY}\\+"\s*:\s*\\+")(?:[^"\\]|\\(?!"))*(\\+")`, 'gi'),
+    pattern: new RegExp(
+      String.raw`(\\+"${SECRET_KEY}\\+"\s*:\s*\\+")(?:[^"\\]|\\(?!"))*(\\+")`,
+      'gi',
+    ),
     replacement: `$1${MASK}$2`,
   },
   {
@@ -41,7 +46,10 @@ const RULES: RedactionRule[] = [
   },
   {
     name: 'key-value-secret',
-    pattern: new RegExp(String.raw`(\b${SECRET_KEY}\s*[=:]\s*)(?!\[REDACTED\])(?!["\\])[^\s,;&"']+`, 'gi'),
+    pattern: new RegExp(
+      String.raw`(\b${SECRET_KEY}\s*[=:]\s*)(?!\[REDACTED\])(?!["\\])[^\s,;&"']+`,
+      'gi',
+    ),
     replacement: `$1${MASK}`,
   },
   {
@@ -65,7 +73,10 @@ export function redact(text: string): { text: string; counts: RedactionCount[] }
     result = result.replace(rule.pattern, (...args: unknown[]) => {
       count += 1;
       const groups = args.slice(1, -2) as (string | undefined)[];
-      return rule.replacement.replace(/\$(\d)/g, (_, index: string) => groups[Number(index) - 1] ?? '');
+      return rule.replacement.replace(
+        /\$(\d)/g,
+        (_, index: string) => groups[Number(index) - 1] ?? '',
+      );
     });
     if (count > 0) {
       counts.push({ rule: rule.name, count });

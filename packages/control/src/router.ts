@@ -72,7 +72,10 @@ const schemas = {
 function parseBody<T>(schema: z.ZodType<T>, body: string | undefined): T {
   const text = body ?? '';
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new PerfplaneError('InvalidArgument', `request body is larger than ${MAX_BODY_BYTES} bytes`);
+    throw new PerfplaneError(
+      'InvalidArgument',
+      `request body is larger than ${MAX_BODY_BYTES} bytes`,
+    );
   }
   let value: unknown = {};
   if (text.trim()) {
@@ -216,7 +219,10 @@ export async function handleApiRequest(
   const route = sameRoute.find((entry) => entry.method === request.method.toUpperCase());
   if (!route) {
     return json(405, {
-      error: { code: 'InvalidArgument', message: `method ${request.method} not allowed on ${path}` },
+      error: {
+        code: 'InvalidArgument',
+        message: `method ${request.method} not allowed on ${path}`,
+      },
     });
   }
   try {

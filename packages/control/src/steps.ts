@@ -5,30 +5,37 @@ import {
   isRunFinished,
   PerfplaneError,
   type PhaseId,
+  type RunStatus,
 } from '@perfplane/core';
-import { environmentFromInput, LOCK_LEASE_SECONDS, nowIso, phaseFromInput } from './context.js';
-import type { ControlDeps, PhaseAction, RunRecord } from './ports.js';
+import { LOCK_LEASE_MS, nowIso, phaseFromInput, readLock } from './context.js';
+import type { ControlDeps, PhaseAction, Run } from './ports.js';
 
-/** Input of the steps handler, as the state machines pass it. */
+export type GateDecision = 'run' | 'pass' | 'validate-only';
+export type FailureOutcome = 'PhaseFailed' | 'RequirementsNotMet' | 'RunStopped';
+export type RunOutcome = 'Succeeded' | FailureOutcome;
+
+/** The error a Catch stores: the Step Functions error name and its cause. */
+export interface CaughtError {
+  Error: string;
+  Cause?: unknown;
+}
+
+/**
+ * Payload of a steps task, as the generated state machines send it.
+ * TODO: use StepRequest from @perfplane/core once the generator is merged.
+ */
 export interface StepInput {
-  step:
-    | 'acquireLock'
-    | 'gate'
-    | 'beginPhase'
-    | 'recordPhase'
-    | 'recordFailure'
-    | 'releaseLock'
-    | 'awaitApproval';
+  step: string;
   runId: string;
   environment: string;
   phase?: string;
   action?: PhaseAction;
   fence?: number;
-  /** The error a Catch passed on, as Step Functions shapes it. */
-  error?: { Error?: string; Cause?: string };
+  decision?: GateDecision;
+  outcome?: RunOutcome;
+  error?: CaughtError;
+  result?: { id?: string; status?: string } | CaughtError;
 }
-
-export type GateDecision = 'run' | 'pass' | 'validate-only';
 
 export interface StepOptions {
   /** Milliseconds between looks at the store while an approval is pending. */
@@ -37,7 +44,7 @@ export interface StepOptions {
   approvalTimeoutMs?: number;
 }
 
-async function requireRun(deps: ControlDeps, runId: string): Promise<RunRecord> {
+async function requireRun(deps: ControlDeps, runId: string): Promise<Run> {
   const run = await deps.store.getRun(runId);
   if (!run) {
     throw new PerfplaneError('NotFound', `run "${runId}" not found`);
@@ -45,7 +52,7 @@ async function requireRun(deps: ControlDeps, runId: string): Promise<RunRecord> 
   return run;
 }
 
-function assertNotStopping(run: RunRecord): void {
+function assertNotStopping(run: Run): void {
   if (run.status === 'stopping' || run.status === 'stopped') {
     throw new PerfplaneError('RunStopped', `run ${run.runId} was stopped`);
   }
@@ -58,28 +65,29 @@ function requirePhase(input: StepInput): PhaseId {
   return phaseFromInput(input.phase).id;
 }
 
+async function fenceOf(deps: ControlDeps, input: StepInput): Promise<number> {
+  return input.fence ?? (await readLock(deps.store, input.environment)).fence;
+}
+
 async function acquireLock(deps: ControlDeps, input: StepInput): Promise<{ fence: number }> {
   const run = await requireRun(deps, input.runId);
   assertNotStopping(run);
-  const lock = await deps.store.getLock(input.environment);
-  let reclaim: { fence: number } | undefined;
-  if (lock.owner === input.runId) {
-    reclaim = { fence: lock.fence };
-  } else if (lock.owner) {
-    const owner = await deps.store.getRun(lock.owner);
-    if (!owner || isRunFinished(owner.status)) {
-      reclaim = { fence: lock.fence };
-    }
-  }
-  const fence = await deps.store.acquireLock(
-    input.environment,
+  const grant = await deps.store.acquireLock({
+    environment: input.environment,
+    owner: input.runId,
+    leaseMs: LOCK_LEASE_MS,
+  });
+  await deps.store.updateRun(
     input.runId,
-    LOCK_LEASE_SECONDS,
-    reclaim,
+    { status: 'running', startedAt: run.startedAt ?? nowIso(deps) },
+    { fence: grant.fence },
   );
-  await deps.store.updateRun(input.runId, { status: 'running' }, fence);
-  await deps.store.appendEvent(input.runId, { type: 'lock-acquired', message: `fence ${fence}` });
-  return { fence };
+  await deps.store.appendEvent(input.runId, {
+    type: grant.reclaimed ? 'lock-reclaimed' : 'lock-acquired',
+    message: `fence ${grant.fence}`,
+    data: { fence: grant.fence, reclaimed: grant.reclaimed ?? null },
+  });
+  return { fence: grant.fence };
 }
 
 async function gate(
@@ -90,53 +98,56 @@ async function gate(
   assertNotStopping(run);
   const id = requirePhase(input);
   const action = input.action ?? 'deploy';
-  const state = await deps.store.getPhase(input.environment, id);
+  const state = await deps.store.getPhaseState(input.environment, id);
+  let result: { decision: GateDecision; reason?: string };
   if (!run.phases.includes(id)) {
-    return { decision: 'pass', reason: 'not selected for this run' };
-  }
-  if (action === 'validate') {
-    if (state.status === 'not-started' || state.status === 'rolled-back') {
-      await deps.store.updatePhase(input.environment, id, {
-        validation: { ok: false, message: 'Not deployed yet', at: nowIso(deps), runId: run.runId },
-      });
-      return { decision: 'pass', reason: 'not deployed yet' };
-    }
-    return { decision: 'run' };
-  }
-  if (action === 'rollback') {
+    result = { decision: 'pass', reason: 'not selected for this run' };
+  } else if (action === 'validate') {
+    const deployed = !['not-started', 'rolled-back'].includes(state.status);
+    result = deployed ? { decision: 'run' } : { decision: 'pass', reason: 'Not deployed yet' };
+  } else if (action === 'rollback') {
     const nothing = ['not-started', 'rolled-back', 'skipped'].includes(state.status);
-    return nothing ? { decision: 'pass', reason: `phase is ${state.status}` } : { decision: 'run' };
+    result = nothing
+      ? { decision: 'pass', reason: `phase is ${state.status}` }
+      : { decision: 'run' };
+  } else {
+    result = await gateDeploy(deps, input, run, id);
   }
-  return gateDeploy(deps, input, run, id);
+  await deps.store.appendEvent(run.runId, {
+    type: 'phase-gate',
+    phase: id,
+    message: `${action}: ${result.decision}${result.reason ? ` (${result.reason})` : ''}`,
+    data: { action, ...result },
+  });
+  return result;
 }
 
 async function gateDeploy(
   deps: ControlDeps,
   input: StepInput,
-  run: RunRecord,
+  run: Run,
   id: PhaseId,
 ): Promise<{ decision: GateDecision; reason?: string }> {
-  const env = await environmentFromInput(deps, input.environment);
-  const state = await deps.store.getPhase(input.environment, id);
+  const env = await deps.loadEnvironment(input.environment);
+  const state = await deps.store.getPhaseState(input.environment, id);
   const provided = env.provided[id];
   if (provided !== undefined) {
-    await deps.store.updatePhase(
+    await deps.store.updatePhaseState(
       input.environment,
       id,
-      { status: 'skipped', skipReason: provided, runId: run.runId, percent: 100 },
-      input.fence,
+      { status: 'skipped', reason: provided, runId: run.runId, percent: 100, error: null },
+      await fenceOf(deps, input),
     );
     return { decision: 'validate-only', reason: provided };
   }
   if (state.status === 'skipped') {
-    return { decision: 'validate-only', reason: state.skipReason };
+    return { decision: 'validate-only', reason: state.reason };
   }
   if (state.status === 'completed' && state.runId === run.runId) {
     return { decision: 'pass', reason: 'completed earlier in this run' };
   }
-  const phase = findPhase(id);
-  for (const dep of phase?.dependsOn ?? []) {
-    const depState = await deps.store.getPhase(input.environment, dep);
+  for (const dep of findPhase(id)?.dependsOn ?? []) {
+    const depState = await deps.store.getPhaseState(input.environment, dep);
     if (!isPhaseDone(depState.status) && env.provided[dep] === undefined) {
       throw new PerfplaneError(
         'DependencyNotMet',
@@ -152,156 +163,204 @@ async function beginPhase(deps: ControlDeps, input: StepInput): Promise<{ attemp
   assertNotStopping(run);
   const id = requirePhase(input);
   const action = input.action ?? 'deploy';
-  const state = await deps.store.getPhase(input.environment, id);
-  const attempt = state.attempt + 1;
-  if (action === 'validate') {
-    return { attempt: state.attempt };
-  }
-  await deps.store.updatePhase(
+  const fence = await fenceOf(deps, input);
+  const state = await deps.store.updatePhaseState(
     input.environment,
     id,
     {
       status: action === 'rollback' ? 'rolling-back' : 'running',
       runId: run.runId,
-      attempt,
+      attempt: 'increment',
       action,
       percent: 0,
       step: 'starting',
       startedAt: nowIso(deps),
-      endedAt: undefined,
-      error: undefined,
-      unmet: [],
-      ...(action === 'deploy' ? { outputs: {}, skipReason: undefined } : {}),
+      endedAt: null,
+      error: null,
+      unmet: null,
+      ...(action === 'deploy' ? { outputs: {}, reason: null } : {}),
     },
-    input.fence,
+    fence,
   );
+  await deps.store.updateRun(run.runId, { currentPhase: id }, { fence });
   await deps.store.appendEvent(run.runId, {
-    type: 'phase-started',
+    type: action === 'rollback' ? 'phase-rollback-started' : 'phase-started',
     phase: id,
-    message: `${action} attempt ${attempt}`,
+    message: `${action} attempt ${state.attempt}`,
   });
-  return { attempt };
+  return { attempt: state.attempt };
 }
 
 async function recordPhase(deps: ControlDeps, input: StepInput): Promise<{ status: string }> {
   const id = requirePhase(input);
   const action = input.action ?? 'deploy';
-  const state = await deps.store.getPhase(input.environment, id);
+  const fence = await fenceOf(deps, input);
+  const state = await deps.store.getPhaseState(input.environment, id);
   const endedAt = nowIso(deps);
-  if (action === 'validate') {
-    return { status: state.status };
-  }
   if (action === 'rollback') {
-    await deps.store.updatePhase(
+    await deps.store.updatePhaseState(
       input.environment,
       id,
       { status: 'rolled-back', endedAt, percent: 100, step: 'rolled back', outputs: {} },
-      input.fence,
+      fence,
     );
-    await deps.store.appendEvent(input.runId, { type: 'phase-rolled-back', phase: id, message: 'rolled back' });
+    await deps.store.appendEvent(input.runId, {
+      type: 'phase-rolled-back',
+      phase: id,
+      message: 'rolled back',
+    });
     return { status: 'rolled-back' };
   }
-  if (state.status === 'skipped') {
+  if (input.decision === 'validate-only' || state.status === 'skipped') {
     await deps.store.appendEvent(input.runId, {
       type: 'phase-skipped',
       phase: id,
-      message: state.skipReason ?? 'skipped',
+      message: state.reason ?? 'skipped',
     });
     return { status: 'skipped' };
   }
-  await deps.store.updatePhase(
+  await deps.store.updatePhaseState(
     input.environment,
     id,
     { status: 'completed', endedAt, percent: 100 },
-    input.fence,
+    fence,
   );
   if (state.startedAt) {
     const seconds = (Date.parse(endedAt) - Date.parse(state.startedAt)) / 1000;
-    await deps.store.recordDuration(input.environment, id, seconds);
+    await deps.store.recordDuration(input.environment, id, seconds, endedAt);
   }
-  await deps.store.appendEvent(input.runId, { type: 'phase-completed', phase: id, message: 'completed' });
+  await deps.store.appendEvent(input.runId, {
+    type: 'phase-completed',
+    phase: id,
+    message: 'completed',
+  });
   return { status: 'completed' };
 }
 
-type Outcome = 'PhaseFailed' | 'RequirementsNotMet' | 'RunStopped';
+/** Returns the human part of a caught error's cause. */
+export function describeCause(error: CaughtError | undefined): string {
+  if (!error) {
+    return 'failed';
+  }
+  const cause = typeof error.Cause === 'string' ? error.Cause : JSON.stringify(error.Cause ?? '');
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };
+    if (typeof parsed === 'object' && parsed !== null) {
+      return parsed.errorMessage ?? parsed.message ?? cause;
+    }
+  } catch {
+    // A plain-text cause is used as it is.
+  }
+  return cause || error.Error || 'failed';
+}
 
-async function recordFailure(deps: ControlDeps, input: StepInput): Promise<{ outcome: Outcome }> {
+async function recordFailure(
+  deps: ControlDeps,
+  input: StepInput,
+): Promise<{ outcome: FailureOutcome }> {
   const run = await requireRun(deps, input.runId);
-  const states = await deps.store.listPhases(input.environment);
+  const fence = await fenceOf(deps, input);
+  const states = await deps.store.getPhaseStates(input.environment);
   const failing =
     states.find((state) => state.phaseId === input.phase) ??
-    states.find(
-      (state) =>
-        state.runId === run.runId && ['running', 'rolling-back', 'requirements-not-met'].includes(state.status),
-    );
+    states.find((state) => state.runId === run.runId && state.status === 'running');
   const cause = describeCause(input.error);
-  let outcome: Outcome = 'PhaseFailed';
-  if (run.status === 'stopping' || run.status === 'stopped' || input.error?.Error === 'RunStopped') {
+
+  let outcome: FailureOutcome = 'PhaseFailed';
+  if (['stopping', 'stopped'].includes(run.status) || input.error?.Error === 'RunStopped') {
     outcome = 'RunStopped';
   } else if (
-    failing &&
-    (failing.status === 'requirements-not-met' || failing.unmet.length > 0 || input.error?.Error === 'RequirementsNotMet')
+    input.error?.Error === 'RequirementsNotMet' ||
+    failing?.status === 'requirements-not-met' ||
+    (failing?.unmet?.length ?? 0) > 0
   ) {
     outcome = 'RequirementsNotMet';
   }
-  const endedAt = nowIso(deps);
-  if (failing && outcome !== 'RunStopped' && failing.status !== 'completed') {
-    await deps.store.updatePhase(
+
+  const error = { code: outcome, message: failing ? `${failing.phaseId}: ${cause}` : cause };
+  if (
+    failing &&
+    outcome !== 'RunStopped' &&
+    ['running', 'rolling-back', 'requirements-not-met'].includes(failing.status)
+  ) {
+    await deps.store.updatePhaseState(
       input.environment,
       failing.phaseId,
       {
         status: outcome === 'RequirementsNotMet' ? 'requirements-not-met' : 'failed',
-        endedAt,
-        error: cause,
+        endedAt: nowIso(deps),
+        error,
       },
-      input.fence,
-    );
-  }
-  if (outcome !== 'RunStopped') {
-    await deps.store.updateRun(
-      run.runId,
-      {
-        status: outcome === 'RequirementsNotMet' ? 'requirements-not-met' : 'failed',
-        endedAt,
-        error: { code: outcome, message: failing ? `${failing.phaseId}: ${cause}` : cause },
-      },
-      input.fence,
+      fence,
     );
   }
   await deps.store.appendEvent(run.runId, {
-    type: 'run-failed',
+    type: outcome === 'RequirementsNotMet' ? 'phase-requirements-not-met' : 'phase-failed',
     phase: failing?.phaseId,
     message: `${outcome}: ${cause}`,
+    data: { outcome, error: input.error?.Error ?? null },
   });
+  if (outcome !== 'RunStopped') {
+    await deps.store.updateRun(run.runId, { error }, { fence });
+  }
   return { outcome };
 }
 
-function describeCause(error: StepInput['error']): string {
-  if (!error) {
-    return 'failed';
-  }
-  const cause = error.Cause ?? '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string; message?: string };
-    return parsed.errorMessage ?? parsed.message ?? cause;
-  } catch {
-    return cause || error.Error || 'failed';
-  }
-}
+const FINAL_STATUS: Record<RunOutcome, RunStatus> = {
+  Succeeded: 'succeeded',
+  PhaseFailed: 'failed',
+  RequirementsNotMet: 'requirements-not-met',
+  RunStopped: 'stopped',
+};
 
-async function releaseLock(deps: ControlDeps, input: StepInput): Promise<{ status: string }> {
+async function releaseLock(deps: ControlDeps, input: StepInput): Promise<{ status: RunStatus }> {
   const run = await requireRun(deps, input.runId);
-  const lock = await deps.store.getLock(input.environment);
+  const lock = await readLock(deps.store, input.environment);
   let status = run.status;
-  if (status === 'running' || status === 'pending') {
-    status = 'succeeded';
-    await deps.store.updateRun(run.runId, { status, endedAt: nowIso(deps) }, lock.fence);
-    await deps.store.appendEvent(run.runId, { type: 'run-succeeded', message: 'all phases done' });
+  if (!isRunFinished(run.status)) {
+    const outcome = run.status === 'stopping' ? 'RunStopped' : (input.outcome ?? 'Succeeded');
+    status = FINAL_STATUS[outcome];
+    await deps.store.updateRun(
+      run.runId,
+      { status, endedAt: nowIso(deps), currentPhase: null },
+      { fence: lock.fence },
+    );
+    await deps.store.appendEvent(run.runId, {
+      type: `run-${status}` as 'run-succeeded',
+      message: outcome,
+    });
   }
   if (lock.owner === run.runId) {
     await deps.store.releaseLock(input.environment, run.runId, lock.fence);
+    await deps.store.appendEvent(run.runId, {
+      type: 'lock-released',
+      message: `fence ${lock.fence}`,
+    });
   }
   return { status };
+}
+
+async function recordValidation(deps: ControlDeps, input: StepInput): Promise<{ ok: boolean }> {
+  const id = requirePhase(input);
+  const result = input.result;
+  const failed = result !== undefined && 'Error' in result;
+  const state = await deps.store.getPhaseState(input.environment, id);
+  const message = failed ? describeCause(result as CaughtError) : (state.step ?? 'valid');
+  await deps.store.appendEvent(input.runId, {
+    type: failed ? 'phase-validation-failed' : 'phase-validated',
+    phase: id,
+    message,
+  });
+  return { ok: !failed };
+}
+
+async function summarizeValidation(
+  deps: ControlDeps,
+  input: StepInput,
+): Promise<{ failed: number }> {
+  const events = await deps.store.listEvents(input.runId);
+  const failed = events.filter((event) => event.type === 'phase-validation-failed').length;
+  return { failed };
 }
 
 async function awaitApproval(
@@ -310,23 +369,27 @@ async function awaitApproval(
   options: StepOptions,
 ): Promise<{ approved: true }> {
   const id = requirePhase(input);
-  const since = nowIso(deps);
-  await deps.store.updatePhase(input.environment, id, { awaitingApproval: true, approval: undefined });
-  await deps.store.appendEvent(input.runId, {
+  const requested = await deps.store.appendEvent(input.runId, {
     type: 'approval-requested',
     phase: id,
-    message: `approve with \`perfplane approve ${input.runId} ${id}\``,
+    message: `approve with \`perfplane approve ${id}\``,
+    data: { action: input.action ?? 'deploy' },
   });
   const pollMs = options.approvalPollMs ?? 500;
   const deadline = Date.now() + (options.approvalTimeoutMs ?? 24 * 3600 * 1000);
   while (Date.now() < deadline) {
-    const state = await deps.store.getPhase(input.environment, id);
-    if (state.approval && state.approval.at >= since) {
-      await deps.store.updatePhase(input.environment, id, { awaitingApproval: false });
-      if (!state.approval.approved) {
-        throw new PerfplaneError('RunStopped', `${id} was rejected at approval`);
-      }
+    const events = await deps.store.listEvents(input.runId);
+    const answer = events.find(
+      (event) =>
+        event.phase === id &&
+        event.id > requested.id &&
+        (event.type === 'approval-granted' || event.type === 'approval-rejected'),
+    );
+    if (answer?.type === 'approval-granted') {
       return { approved: true };
+    }
+    if (answer) {
+      throw new PerfplaneError('RunStopped', `the ${id} deploy was rejected at approval`);
     }
     assertNotStopping(await requireRun(deps, input.runId));
     await sleep(pollMs);
@@ -336,7 +399,7 @@ async function awaitApproval(
 
 /**
  * Runs one step of a state machine. Errors are PerfplaneErrors whose name
- * is the code, so a state's Catch can match them.
+ * is their code, so a state's Catch can match them.
  */
 export async function handleStep(
   deps: ControlDeps,
@@ -356,41 +419,47 @@ export async function handleStep(
       return recordFailure(deps, input);
     case 'releaseLock':
       return releaseLock(deps, input);
+    case 'recordValidation':
+      return recordValidation(deps, input);
+    case 'summarizeValidation':
+      return summarizeValidation(deps, input);
+    case 'requestApproval':
     case 'awaitApproval':
       return awaitApproval(deps, input, options);
     default:
-      throw new PerfplaneError('InvalidArgument', `unknown step "${String(input.step)}"`);
+      throw new PerfplaneError('InvalidArgument', `unknown step "${input.step}"`);
   }
 }
 
 /**
- * Records how an execution ended when its definition did not: a rollback
- * or validate machine has no lock steps, and an aborted execution runs no
- * Catch. Leaves a run that a step already finished untouched.
+ * Records how an execution ended when no step did: an execution that
+ * failed before taking the lock, or one that was aborted. A run a step
+ * already finished is left as it is.
  */
 export async function finishExecution(
   deps: ControlDeps,
   runId: string,
-  ended: { ok: boolean; error?: string },
+  ended: { ok: boolean; error?: CaughtError },
 ): Promise<void> {
   const run = await deps.store.getRun(runId);
-  if (!run || isRunFinished(run.status)) {
+  if (!run || isRunFinished(run.status) || run.status === 'stopping') {
     return;
   }
-  if (run.status === 'stopping') {
-    return;
-  }
-  const lock = await deps.store.getLock(run.environment);
   const endedAt = nowIso(deps);
-  if (ended.ok) {
-    await deps.store.updateRun(runId, { status: 'succeeded', endedAt }, lock.fence);
-  } else {
-    await deps.store.updateRun(
-      runId,
-      { status: 'failed', endedAt, error: { code: 'PhaseFailed', message: ended.error ?? 'failed' } },
-      lock.fence,
-    );
-  }
+  const status: RunStatus = ended.ok
+    ? 'succeeded'
+    : ended.error?.Error === 'RunStopped'
+      ? 'stopped'
+      : 'failed';
+  const error = ended.ok
+    ? null
+    : { code: ended.error?.Error ?? 'PhaseFailed', message: describeCause(ended.error) };
+  await deps.store.updateRun(runId, { status, endedAt, error });
+  await deps.store.appendEvent(runId, {
+    type: `run-${status}` as 'run-failed',
+    message: error?.message ?? 'execution ended',
+  });
+  const lock = await readLock(deps.store, run.environment);
   if (lock.owner === runId) {
     await deps.store.releaseLock(run.environment, runId, lock.fence);
   }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { create } from 'tar';
-import { environmentFromInput, nowIso } from './context.js';
+import { nowIso } from './context.js';
 import type { ControlDeps } from './ports.js';
 import { type RedactionCount, redact } from './redact.js';
 
@@ -36,7 +36,7 @@ export async function buildSupportBundle(
   deps: ControlDeps,
   environment: string,
 ): Promise<SupportBundle> {
-  const env = await environmentFromInput(deps, environment);
+  const env = await deps.loadEnvironment(environment);
   const stamp = nowIso(deps).replace(/[:.]/g, '-');
   const fileName = `perfplane-support-${env.name}-${stamp}.tar.gz`;
   const work = await mkdtemp(path.join(tmpdir(), 'perfplane-bundle-'));
@@ -55,7 +55,7 @@ export async function buildSupportBundle(
       files += 1;
     };
 
-    await add('phases.json', JSON.stringify(await deps.store.listPhases(env.name), null, 2));
+    await add('phases.json', JSON.stringify(await deps.store.getPhaseStates(env.name), null, 2));
     for (const run of await deps.store.listRuns(env.name, RUNS_IN_BUNDLE)) {
       await add(`runs/${run.runId}/run.json`, JSON.stringify(run, null, 2));
       const events = await deps.store.listEvents(run.runId);

@@ -17,7 +17,7 @@ export async function costSaving(
 /** Returns where the latest report of the environment is, or says there is none yet. */
 export async function report(deps: ControlDeps, environment: string) {
   const env = await deps.loadEnvironment(environment);
-  const keys = (await deps.artifacts.list(`reports/${env.name}/`)).sort();
+  const keys = (await deps.artifacts.list(`reports/${env.name}/`)).map((entry) => entry.key).sort();
   const latest = keys.at(-1);
   if (!latest) {
     return {
@@ -30,6 +30,6 @@ export async function report(deps: ControlDeps, environment: string) {
     environment: env.name,
     status: 'ready' as const,
     key: latest,
-    location: deps.artifacts.locate(latest),
+    location: `s3://${deps.artifacts.bucket}/${latest}`,
   };
 }

@@ -20,6 +20,12 @@ import {
 } from './context.js';
 import type { ControlDeps, MachineName, PhaseAction, PhaseState, Run, RunEvent } from './ports.js';
 
+const ACTION_OF: Record<MachineName, PhaseAction> = {
+  run: 'deploy',
+  rollback: 'rollback',
+  validate: 'validate',
+};
+
 /** Creates a run record and starts its state machine execution. */
 async function launch(
   deps: ControlDeps,
@@ -28,6 +34,7 @@ async function launch(
   phases: PhaseId[],
   interactive: boolean,
 ): Promise<Run> {
+  await deps.preflight?.(phases, ACTION_OF[kind]);
   const run = await deps.store.createRun({
     runId: newRunId(kind, deps.now?.()),
     environment,
@@ -118,6 +125,7 @@ export async function resume(deps: ControlDeps, environment: string): Promise<Ru
       `nothing to resume in "${env.name}": every phase of run ${latest.runId} is done`,
     );
   }
+  await deps.preflight?.(remaining, 'deploy');
   // The store allows a failed, stopped or interrupted run back to running only.
   const run = await deps.store.updateRun(latest.runId, {
     status: 'running',
@@ -220,6 +228,7 @@ export async function skip(
       `cannot skip ${phase.id}: ${missing.join(', ')} not completed or skipped; deploy or skip ${missing[0]} first`,
     );
   }
+  await deps.preflight?.([phase.id], 'validate');
   const lock = await readLock(deps.store, env.name);
   await deps.store.updatePhaseState(
     env.name,

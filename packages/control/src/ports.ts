@@ -200,12 +200,15 @@ export interface Store {
   listDurations(environment: string, phaseId: PhaseId, limit?: number): Promise<DurationRecord[]>;
 }
 
-/** Object storage for bundles, phase outputs and reports. */
+/** Object storage for bundles, phase outputs and reports; the store's Artifacts class fits. */
 export interface Artifacts {
-  put(key: string, body: Buffer | string, contentType?: string): Promise<void>;
-  list(prefix: string): Promise<string[]>;
-  /** Where a person finds the object, such as an s3:// URL or a local path. */
-  locate(key: string): string;
+  readonly bucket: string;
+  putObject(
+    key: string,
+    body: string | Uint8Array,
+    options?: { contentType?: string },
+  ): Promise<{ key: string }>;
+  list(prefix: string): Promise<{ key: string; size: number; lastModified?: string }[]>;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'UNKNOWN';
@@ -258,5 +261,12 @@ export interface ControlDeps {
   logs: LogReader;
   costSaver: CostSaver;
   loadEnvironment(name: string): Promise<Environment>;
+  /**
+   * Checks what a run of these phases needs before anything is recorded,
+   * such as the embedded runtime parsing the buildspecs.
+   */
+  preflight?(phases: PhaseId[], action: PhaseAction): Promise<void>;
+  /** Folder where the embedded runtime also writes support bundles; absent on AWS. */
+  bundleDir?: string;
   now?: () => Date;
 }

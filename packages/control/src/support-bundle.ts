@@ -14,6 +14,8 @@ const RUNS_IN_BUNDLE = 10;
 export interface SupportBundle {
   key: string;
   location: string;
+  /** Copy on this machine, when the runtime keeps one. */
+  localPath?: string;
   fileName: string;
   bytes: number;
   files: number;
@@ -71,10 +73,17 @@ export async function buildSupportBundle(
     await create({ gzip: true, cwd: work, file: archive, portable: true }, ['bundle']);
     const body = await readFile(archive);
     const key = `support-bundles/${env.name}/${fileName}`;
-    await deps.artifacts.put(key, body, 'application/gzip');
+    await deps.artifacts.putObject(key, body, { contentType: 'application/gzip' });
+    let localPath: string | undefined;
+    if (deps.bundleDir) {
+      localPath = path.join(deps.bundleDir, fileName);
+      await mkdir(deps.bundleDir, { recursive: true });
+      await writeFile(localPath, body);
+    }
     return {
       key,
-      location: deps.artifacts.locate(key),
+      location: `s3://${deps.artifacts.bucket}/${key}`,
+      localPath,
       fileName,
       bytes: body.length,
       files: files + 1,

@@ -7,16 +7,14 @@ import type {
   MachineName,
   Orchestrator,
 } from '@perfplane/control';
+import {
+  type JsonValue,
+  type LocalResourceHandler,
+  localExecutionContext,
+  localHandlersByResource,
+  RESOURCES,
+} from '@perfplane/core';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { installPromiseWithResolvers } from './polyfill.js';
-
-installPromiseWithResolvers();
-
-const RESOURCES = {
-  build: 'arn:aws:states:::codebuild:startBuild.sync',
-  invoke: 'arn:aws:states:::lambda:invoke',
-  invokeWithCallback: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-} as const;
 
 type TaskHandler = (input: unknown) => Promise<unknown>;
 
@@ -55,40 +53,6 @@ interface Execution {
 type Definition = ConstructorParameters<typeof StateMachine>[0];
 
 /**
- * Maps every Task state of a definition, nested ones included, to the
- * handler of its Resource, keyed by state name as aws-local-stepfunctions
- * expects.
- * TODO: use localHandlersByResource from @perfplane/core once merged.
- */
-export function handlersByResource(
-  definition: Definition,
-  byResource: Record<string, TaskHandler>,
-): Record<string, TaskHandler> {
-  const result: Record<string, TaskHandler> = {};
-  const visit = (states: Record<string, Record<string, unknown>>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Task' && typeof state.Resource === 'string') {
-        const handler = byResource[state.Resource];
-        if (handler) {
-          result[name] = handler;
-        }
-      }
-      for (const branch of (state.Branches as { States: Record<string, Record<string, unknown>> }[]) ?? []) {
-        visit(branch.States);
-      }
-      const processor = (state.ItemProcessor ?? state.Iterator) as
-        | { States: Record<string, Record<string, unknown>> }
-        | undefined;
-      if (processor) {
-        visit(processor.States);
-      }
-    }
-  };
-  visit((definition as unknown as { States: Record<string, Record<string, unknown>> }).States);
-  return result;
-}
-
-/**
  * Runs the generated state machine definitions with aws-local-stepfunctions,
  * one execution per run at a time.
  */
@@ -115,18 +79,23 @@ export class LocalOrchestrator implements Orchestrator {
       validationOptions: { checkArn: false, checkPaths: true },
     });
     const { handlers } = this.options;
-    const byResource: Record<string, TaskHandler> = {
-      [RESOURCES.build]: handlers.build,
-      [RESOURCES.invoke]: handlers.invoke,
-      [RESOURCES.invokeWithCallback]: handlers.invokeWithCallback,
+    const byResource: Record<string, LocalResourceHandler> = {
+      [RESOURCES.build]: (input) => handlers.build(input) as Promise<JsonValue>,
+      [RESOURCES.invoke]: (input) => handlers.invoke(input) as Promise<JsonValue>,
+      [RESOURCES.invokeWithCallback]: (input) =>
+        handlers.invokeWithCallback(input) as Promise<JsonValue>,
     };
     const executionId = `${machine}:${input.runId}:${randomUUID().slice(0, 8)}`;
     const running = stateMachine.run(input as never, {
       overrides: {
-        taskResourceLocalHandlers: handlersByResource(definition, byResource) as never,
+        taskResourceLocalHandlers: localHandlersByResource(
+          definition as never,
+          byResource,
+        ) as never,
         waitTimeOverrides: this.options.waitTimeOverrides,
         retryIntervalOverrides: this.options.retryIntervalOverrides,
       },
+      context: localExecutionContext(executionId),
     });
     const execution: Execution = {
       runId: input.runId,

@@ -340,16 +340,39 @@ async function releaseLock(deps: ControlDeps, input: StepInput): Promise<{ statu
   return { status };
 }
 
+/** Phase statuses with nothing deployed, which a validate build does not check. */
+export const NOT_DEPLOYED = ['not-started', 'rolled-back'];
+
 async function recordValidation(deps: ControlDeps, input: StepInput): Promise<{ ok: boolean }> {
   const id = requirePhase(input);
+  const run = await requireRun(deps, input.runId);
+  if (!run.phases.includes(id)) {
+    return { ok: true };
+  }
+  const state = await deps.store.getPhaseState(input.environment, id);
+  if (NOT_DEPLOYED.includes(state.status)) {
+    await deps.store.appendEvent(input.runId, {
+      type: 'phase-validated',
+      phase: id,
+      message: 'Not deployed yet',
+      data: { deployed: false },
+    });
+    return { ok: true };
+  }
   const result = input.result;
   const failed = result !== undefined && 'Error' in result;
-  const state = await deps.store.getPhaseState(input.environment, id);
-  const message = failed ? describeCause(result as CaughtError) : (state.step ?? 'valid');
+  const events = await deps.store.listEvents(input.runId);
+  const finished = events.filter(
+    (event) =>
+      event.type === 'build-finished' && event.phase === id && event.data?.action === 'validate',
+  );
+  const lastStep = String(finished.at(-1)?.data?.lastStep ?? '');
+  const message = failed ? describeCause(result as CaughtError) : lastStep || 'valid';
   await deps.store.appendEvent(input.runId, {
     type: failed ? 'phase-validation-failed' : 'phase-validated',
     phase: id,
     message,
+    data: { deployed: true, status: state.status },
   });
   return { ok: !failed };
 }

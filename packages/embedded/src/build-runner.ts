@@ -4,6 +4,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { BuildController, PhaseAction, Store } from '@perfplane/control';
 import {
   type Environment,
   findPhase,
@@ -12,8 +13,7 @@ import {
   parseDirective,
   REQUIREMENTS_NOT_MET_EXIT,
 } from '@perfplane/core';
-import type { BuildController, PhaseAction, Store } from '@perfplane/control';
-import { type Buildspec, BUILD_PHASES, type BuildPhaseName, loadBuildspec } from './buildspec.js';
+import { BUILD_PHASES, type BuildPhaseName, type Buildspec, loadBuildspec } from './buildspec.js';
 import { groupAlive, killGroup } from './process-group.js';
 
 export interface BuildRequest {
@@ -102,7 +102,9 @@ export class LocalBuildRunner implements BuildController {
       await recorder.start();
       const variables = await this.variables(request, env, spec);
       const deadline = Date.now() + timeoutMinutes(env, request.phase) * 60_000;
-      log.write(`[perfplane] ${request.action} ${request.phase} run ${request.runId} build ${buildId}\n`);
+      log.write(
+        `[perfplane] ${request.action} ${request.phase} run ${request.runId} build ${buildId}\n`,
+      );
       const exitCode = await this.runPhases(spec, variables, {
         buildId,
         handle,
@@ -132,7 +134,13 @@ export class LocalBuildRunner implements BuildController {
       type: 'build-finished',
       phase: request.phase,
       message: `${request.action} build ended with exit ${exitCode}${handle.stopped ? ' (stopped)' : ''}`,
-      data: { buildId, action: request.action, exitCode, lastStep: recorder.lastStep, stopped: handle.stopped },
+      data: {
+        buildId,
+        action: request.action,
+        exitCode,
+        lastStep: recorder.lastStep,
+        stopped: handle.stopped,
+      },
     });
     if (handle.stopped) {
       throw new BuildFailedError(`${request.phase} ${request.action} build was stopped`);
@@ -149,7 +157,13 @@ export class LocalBuildRunner implements BuildController {
       );
     }
     return {
-      Build: { Id: buildId, BuildStatus: 'SUCCEEDED', ExitCode: 0, LastStep: recorder.lastStep, Log: logFile },
+      Build: {
+        Id: buildId,
+        BuildStatus: 'SUCCEEDED',
+        ExitCode: 0,
+        LastStep: recorder.lastStep,
+        Log: logFile,
+      },
     };
   }
 
@@ -251,6 +265,17 @@ export class LocalBuildRunner implements BuildController {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Listen before any await, or a command that ends at once is never seen to end.
+    const exited = new Promise<number>((resolve) => {
+      child.once('error', () => resolve(127));
+      child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
+    });
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      context.log.write(`${line}\n`);
+      context.recorder.accept(line);
+    });
+    child.stderr.on('data', (chunk: Buffer) => context.log.write(chunk));
     const pgid = child.pid;
     if (pgid !== undefined) {
       context.handle.pgid = pgid;
@@ -259,12 +284,6 @@ export class LocalBuildRunner implements BuildController {
         JSON.stringify({ buildId: context.buildId, runId: context.runId, pgid }),
       );
     }
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      context.log.write(`${line}\n`);
-      context.recorder.accept(line);
-    });
-    child.stderr.on('data', (chunk: Buffer) => context.log.write(chunk));
     const timer = setTimeout(() => {
       context.log.write(`[perfplane] build timed out; stopping ${command}\n`);
       if (pgid !== undefined) {
@@ -272,10 +291,7 @@ export class LocalBuildRunner implements BuildController {
       }
     }, remaining);
     try {
-      return await new Promise<number>((resolve) => {
-        child.once('error', () => resolve(127));
-        child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 1)));
-      });
+      return await exited;
     } finally {
       clearTimeout(timer);
       context.handle.pgid = undefined;
@@ -283,7 +299,11 @@ export class LocalBuildRunner implements BuildController {
   }
 
   private recordFile(buildId: string): string {
-    return path.join(this.options.home, 'builds', `${buildId.replace(/[^A-Za-z0-9.-]/g, '_')}.json`);
+    return path.join(
+      this.options.home,
+      'builds',
+      `${buildId.replace(/[^A-Za-z0-9.-]/g, '_')}.json`,
+    );
   }
 
   /** Stops a build: SIGTERM to its process group, SIGKILL after the grace period. */

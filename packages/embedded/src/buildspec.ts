@@ -50,7 +50,12 @@ export const buildspecSchema = z.strictObject({
 
 export type Buildspec = z.infer<typeof buildspecSchema>;
 export type BuildPhaseName = 'install' | 'pre_build' | 'build' | 'post_build';
-export const BUILD_PHASES: readonly BuildPhaseName[] = ['install', 'pre_build', 'build', 'post_build'];
+export const BUILD_PHASES: readonly BuildPhaseName[] = [
+  'install',
+  'pre_build',
+  'build',
+  'post_build',
+];
 
 /** Parses buildspec text; errors name the file and the field. */
 export function parseBuildspec(text: string, file: string): Buildspec {

@@ -18,7 +18,13 @@ export type Logger = (
 
 /** Writes one JSON line per event to standard output, which the launcher sends to service.log. */
 export const jsonLogger: Logger = (level, event, fields = {}) => {
-  const line = { time: new Date().toISOString(), level, event, service: 'perfplane-embedded', ...fields };
+  const line = {
+    time: new Date().toISOString(),
+    level,
+    event,
+    service: 'perfplane-embedded',
+    ...fields,
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 };
 

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type {
-  ExecutionStatus,
-  MachineInput,
-  MachineName,
-  Orchestrator,
-} from '@perfplane/control';
+import type { ExecutionStatus, MachineInput, MachineName, Orchestrator } from '@perfplane/control';
 import {
   type JsonValue,
   type LocalResourceHandler,
@@ -103,22 +98,26 @@ export class LocalOrchestrator implements Orchestrator {
       abort: running.abort,
       done: Promise.resolve(),
     };
-    execution.done = running.result.then(
-      async () => {
-        execution.status = 'SUCCEEDED';
-        await this.options.onEnd(input.runId, { ok: true });
-      },
-      async (error: unknown) => {
-        const aborted = execution.status === 'ABORTED';
-        if (!aborted) {
-          execution.status = 'FAILED';
-        }
-        await this.options.onEnd(input.runId, {
-          ok: false,
-          error: aborted ? { Error: 'RunStopped', Cause: 'execution stopped' } : describeFailure(error),
-        });
-      },
-    ).catch((error: unknown) => this.options.onError?.(error));
+    execution.done = running.result
+      .then(
+        async () => {
+          execution.status = 'SUCCEEDED';
+          await this.options.onEnd(input.runId, { ok: true });
+        },
+        async (error: unknown) => {
+          const aborted = execution.status === 'ABORTED';
+          if (!aborted) {
+            execution.status = 'FAILED';
+          }
+          await this.options.onEnd(input.runId, {
+            ok: false,
+            error: aborted
+              ? { Error: 'RunStopped', Cause: 'execution stopped' }
+              : describeFailure(error),
+          });
+        },
+      )
+      .catch((error: unknown) => this.options.onError?.(error));
     this.executions.set(executionId, execution);
     return executionId;
   }

@@ -27,10 +27,15 @@ export async function recoverInterruptedRuns(parts: {
       }
       try {
         const status = run.status === 'stopping' ? 'stopped' : 'interrupted';
-        await store.updateRun(run.runId, { status, endedAt: now, reason: 'the embedded service ended while the run was in progress' });
+        await store.updateRun(run.runId, {
+          status,
+          endedAt: now,
+          reason: 'the embedded service ended while the run was in progress',
+        });
         await store.appendEvent(run.runId, {
           type: status === 'stopped' ? 'run-stopped' : 'run-interrupted',
-          message: 'the embedded service ended while the run was in progress; continue with `perfplane resume`',
+          message:
+            'the embedded service ended while the run was in progress; continue with `perfplane resume`',
         });
         for (const state of await store.getPhaseStates(environment)) {
           if (state.runId === run.runId && ['running', 'rolling-back'].includes(state.status)) {

@@ -9,6 +9,8 @@ import {
   handleApiRequest,
   handleStep,
   MAX_BODY_BYTES,
+  NOT_DEPLOYED,
+  type PhaseAction,
   type StepInput,
   type StepOptions,
 } from '@perfplane/control';
@@ -96,6 +98,33 @@ function variablesOf(input: unknown): Record<string, string> {
   return Object.fromEntries((list ?? []).map((entry) => [entry.Name, String(entry.Value)]));
 }
 
+/**
+ * Runs the build a CodeBuild task asks for. A validate build of a phase the
+ * run did not select, or that is not deployed, succeeds without running:
+ * there is nothing to check, and recordValidation reports it as such.
+ */
+async function runBuild(
+  deps: ControlDeps,
+  runner: LocalBuildRunner,
+  variables: Record<string, string>,
+): Promise<unknown> {
+  const request = {
+    runId: variables.PERFPLANE_RUN_ID ?? '',
+    environment: variables.PERFPLANE_ENV ?? '',
+    phase: variables.PERFPLANE_PHASE as PhaseId,
+    action: (variables.PERFPLANE_ACTION ?? 'deploy') as PhaseAction,
+    fence: Number(variables.PERFPLANE_FENCE ?? 0),
+  };
+  if (request.action === 'validate') {
+    const run = await deps.store.getRun(request.runId);
+    const state = await deps.store.getPhaseState(request.environment, request.phase);
+    if (!run?.phases.includes(request.phase) || NOT_DEPLOYED.includes(state.status)) {
+      return { Build: { Id: 'not-run', BuildStatus: 'SUCCEEDED' } };
+    }
+  }
+  return runner.run(request);
+}
+
 /** Keeps a rejected promise from being reported as unhandled once its execution was aborted. */
 function guarded<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
@@ -145,18 +174,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     waitTimeOverrides: options.waitTimeOverrides,
     retryIntervalOverrides: options.retryIntervalOverrides,
     handlers: {
-      build: (input) => {
-        const variables = variablesOf(input);
-        return guarded(
-          runner.run({
-            runId: variables.PERFPLANE_RUN_ID ?? '',
-            environment: variables.PERFPLANE_ENV ?? '',
-            phase: variables.PERFPLANE_PHASE as PhaseId,
-            action: (variables.PERFPLANE_ACTION ?? 'deploy') as 'deploy',
-            fence: Number(variables.PERFPLANE_FENCE ?? 0),
-          }),
-        );
-      },
+      build: (input) => guarded(runBuild(deps, runner, variablesOf(input))),
       invoke: (input) => {
         const payload = (input as { Payload: StepInput }).Payload;
         return guarded(
@@ -187,7 +205,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         const folder = path.join(paths.logs, runId);
         const names = await readdir(folder).catch(() => [] as string[]);
         return Promise.all(
-          names.map(async (name) => ({ name, text: await readFile(path.join(folder, name), 'utf8') })),
+          names.map(async (name) => ({
+            name,
+            text: await readFile(path.join(folder, name), 'utf8'),
+          })),
         );
       },
     },
@@ -212,7 +233,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= shutdown({ server, orchestrator, runner, store, names, logger, dynamo, s3, clients: [dynamoClient, s3Client] });
+    closing ??= shutdown({
+      server,
+      orchestrator,
+      runner,
+      store,
+      names,
+      logger,
+      dynamo,
+      s3,
+      clients: [dynamoClient, s3Client],
+    });
     return closing;
   };
   return { port, url: `http://127.0.0.1:${port}`, token, deps, runner, orchestrator, close };
@@ -267,7 +298,12 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+) {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(body);
 }
@@ -282,16 +318,38 @@ async function serve(
   try {
     if (!tokenMatches(request.headers.authorization, token)) {
       logger('warn', 'unauthorized-request', { path: request.url });
-      send(response, 401, JSON.stringify({ error: { code: 'Unauthorized', message: 'missing or wrong token; the CLI reads it from .perfplane/token' } }));
+      send(
+        response,
+        401,
+        JSON.stringify({
+          error: {
+            code: 'Unauthorized',
+            message: 'missing or wrong token; the CLI reads it from .perfplane/token',
+          },
+        }),
+      );
       return;
     }
     const body = await readBody(request);
     if (body === undefined) {
-      send(response, 413, JSON.stringify({ error: { code: 'InvalidArgument', message: `request body is larger than ${MAX_BODY_BYTES} bytes` } }));
+      send(
+        response,
+        413,
+        JSON.stringify({
+          error: {
+            code: 'InvalidArgument',
+            message: `request body is larger than ${MAX_BODY_BYTES} bytes`,
+          },
+        }),
+      );
       return;
     }
     if (request.url === '/runtime/status') {
-      send(response, 200, JSON.stringify({ pid: process.pid, uptimeSeconds: Math.round(process.uptime()) }));
+      send(
+        response,
+        200,
+        JSON.stringify({ pid: process.pid, uptimeSeconds: Math.round(process.uptime()) }),
+      );
       return;
     }
     const result = await handleApiRequest(
@@ -303,7 +361,13 @@ async function serve(
   } catch (error) {
     logger('error', 'request-failed', { path: request.url, ...describeError(error) });
     if (!response.headersSent) {
-      send(response, 500, JSON.stringify({ error: { code: 'Internal', message: 'internal error; see .perfplane/service.log' } }));
+      send(
+        response,
+        500,
+        JSON.stringify({
+          error: { code: 'Internal', message: 'internal error; see .perfplane/service.log' },
+        }),
+      );
     }
   }
 }

@@ -12,6 +12,7 @@ import {
 import {
   activeRun,
   assertEnvironmentFree,
+  LOCK_LEASE_MS,
   newRunId,
   nowIso,
   phaseFromInput,
@@ -34,6 +35,17 @@ async function launch(
   phases: PhaseId[],
   interactive: boolean,
 ): Promise<Run> {
+  const run = await createRunRecord(deps, environment, kind, phases, interactive);
+  return startExecution(deps, run);
+}
+
+async function createRunRecord(
+  deps: ControlDeps,
+  environment: string,
+  kind: MachineName,
+  phases: PhaseId[],
+  interactive: boolean,
+): Promise<Run> {
   await deps.preflight?.(phases, ACTION_OF[kind]);
   const run = await deps.store.createRun({
     runId: newRunId(kind, deps.now?.()),
@@ -47,7 +59,7 @@ async function launch(
     message: `${kind} of ${phases.join(', ') || 'no phase'} requested`,
     data: { kind },
   });
-  return startExecution(deps, run);
+  return run;
 }
 
 async function startExecution(deps: ControlDeps, run: Run): Promise<Run> {
@@ -228,27 +240,30 @@ export async function skip(
       `cannot skip ${phase.id}: ${missing.join(', ')} not completed or skipped; deploy or skip ${missing[0]} first`,
     );
   }
-  await deps.preflight?.([phase.id], 'validate');
-  const lock = await readLock(deps.store, env.name);
-  await deps.store.updatePhaseState(
-    env.name,
-    phase.id,
-    {
-      status: 'skipped',
-      reason: reason.trim(),
-      percent: 100,
-      endedAt: nowIso(deps),
-      error: null,
-    },
-    lock.fence,
-  );
-  const run = await launch(deps, env.name, 'validate', [phase.id], false);
-  await deps.store.appendEvent(run.runId, {
-    type: 'phase-skipped',
-    phase: phase.id,
-    message: reason.trim(),
+  // The skip is written under the lock by the validate run it starts, so
+  // no other run can change the phase between the two.
+  const run = await createRunRecord(deps, env.name, 'validate', [phase.id], false);
+  const grant = await deps.store.acquireLock({
+    environment: env.name,
+    owner: run.runId,
+    leaseMs: LOCK_LEASE_MS,
   });
-  return run;
+  try {
+    await deps.store.updatePhaseState(
+      env.name,
+      phase.id,
+      { status: 'skipped', reason: reason.trim(), percent: 100, endedAt: nowIso(deps), error: null },
+      grant.fence,
+    );
+    await deps.store.appendEvent(run.runId, {
+      type: 'phase-skipped',
+      phase: phase.id,
+      message: reason.trim(),
+    });
+  } finally {
+    await deps.store.releaseLock(env.name, run.runId, grant.fence);
+  }
+  return startExecution(deps, run);
 }
 
 /** Starts the validate machine over every phase. */

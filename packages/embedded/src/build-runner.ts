@@ -88,6 +88,7 @@ export class LocalBuildRunner implements BuildController {
       `${request.phase}.${request.action}.log`,
     );
     await mkdir(path.dirname(logFile), { recursive: true });
+    await mkdir(path.dirname(this.recordFile(buildId)), { recursive: true });
     const log = createWriteStream(logFile, { flags: 'a' });
     const handle: ActiveBuild = { stopped: false };
     this.active.set(buildId, handle);

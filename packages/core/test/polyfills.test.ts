@@ -16,7 +16,7 @@ function removeWithResolvers(): void {
   delete promise.withResolvers;
 }
 
-/** A Task whose Catch records the error it caught, run on the local engine. */
+/** Runs, on the local engine, a Task whose Catch stores the error it caught. */
 async function runCaughtTask(): Promise<unknown> {
   const machine = new StateMachine({
     StartAt: 'Work',

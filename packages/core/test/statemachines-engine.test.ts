@@ -196,6 +196,15 @@ describe('run machine', () => {
     expect(fake.approvals).toEqual([]);
   });
 
+  it('treats a missing interactive flag as false', async () => {
+    const fake = makeFakeControlPlane();
+
+    const execution = await execute(run, fake, { runId: 'run-1', environment: 'rehearsal' });
+
+    expect(execution.error).toBeUndefined();
+    expect(fake.approvals).toEqual([]);
+  });
+
   it('ends with RunStopped when an approval is rejected', async () => {
     const fake = makeFakeControlPlane({ approve: false });
 

@@ -13,8 +13,12 @@ import {
   localHandlersByResource,
   type MachineName,
   RESOURCES,
+  rollbackMachine,
+  runMachine,
   type State,
+  substitutePlaceholders,
   type TaskState,
+  validateMachine,
 } from '../src/statemachines/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -178,5 +182,69 @@ describe('localHandlersByResource', () => {
     expect(() => localHandlersByResource(definitions.run, { [RESOURCES.invoke]: handler })).toThrow(
       'no local handler for resource "arn:aws:states:::lambda:invoke.waitForTaskToken" of state "Approve Prerequisites deploy"',
     );
+  });
+});
+
+describe('substitutePlaceholders', () => {
+  const values = {
+    ProjectPrefix: 'perfplane-dev',
+    StepsFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:steps',
+    ApprovalFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:approval',
+  };
+
+  it('fills every placeholder of the run machine', () => {
+    const text = substitutePlaceholders(formatDefinition(definitions.run), values);
+    const definition = JSON.parse(text) as typeof definitions.run;
+
+    expect(text).not.toContain(`\${`);
+    expect((definition.States['Deploy Mojaloop'] as TaskState).Parameters?.ProjectName).toBe(
+      'perfplane-dev-04-mojaloop',
+    );
+    expect((definition.States['Check Mojaloop'] as TaskState).Parameters?.FunctionName).toBe(
+      values.StepsFunctionArn,
+    );
+  });
+
+  it('escapes values for JSON', () => {
+    const text = substitutePlaceholders(`{"a":"\${ProjectPrefix}"}`, {
+      ...values,
+      ProjectPrefix: 'quote"d',
+    });
+
+    expect(JSON.parse(text)).toEqual({ a: 'quote"d' });
+  });
+
+  it('rejects a placeholder without a value', () => {
+    expect(() => substitutePlaceholders(`{"a":"\${Unknown}"}`, values)).toThrow(
+      `no value for placeholder \${Unknown}`,
+    );
+  });
+});
+
+describe('machine builders', () => {
+  it('rejects phases with the same title', () => {
+    const copy = { ...mojaloop(), id: '05-k6-infrastructure' as const };
+
+    expect(() => runMachine([mojaloop(), copy])).toThrow(
+      'duplicate state name "Start Mojaloop": give each phase in the catalog a distinct title',
+    );
+  });
+
+  it.each([
+    ['run', runMachine],
+    ['rollback', rollbackMachine],
+    ['validate', validateMachine],
+  ] as const)('%s links a subset of phases', (_name, build) => {
+    const definition = build([mojaloop()]);
+
+    expect(aslValidator(structuredClone(definition)).errorsText('\n')).toBe('');
+  });
+
+  it('links lock to release without phases', () => {
+    const definition = runMachine([]);
+
+    expect(definition.States['Acquire environment lock']).toMatchObject({
+      Next: 'Release environment lock',
+    });
   });
 });

@@ -20,7 +20,7 @@ export type ArtifactBody = string | Uint8Array | Readable;
 
 export interface PutObjectOptions {
   contentType?: string;
-  /** Part size of the multipart upload, in bytes; at least 5 MiB. Default 5 MiB. */
+  /** Part size of the multipart upload, in bytes: 5 MiB (the default) or more. */
   partSizeBytes?: number;
 }
 
@@ -37,7 +37,7 @@ export interface ArtifactsOptions {
 
 /**
  * Support bundles, phase outputs, k6 results and reports in one S3 bucket.
- * Keys are relative paths; `assertArtifactKey` lists what is rejected.
+ * Keys are relative paths, checked by `assertArtifactKey`.
  */
 export class Artifacts {
   private readonly client: S3Client;
@@ -48,7 +48,7 @@ export class Artifacts {
     this.bucket = options.bucket;
   }
 
-  /** Creates the bucket unless it exists; for local stand-ins, since SST creates it on AWS. */
+  /** Creates the bucket unless it exists. Only local stand-ins need it, because SST creates the bucket on AWS. */
   async ensureBucket(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
@@ -61,8 +61,9 @@ export class Artifacts {
   }
 
   /**
-   * Stores a body under `key`. Bodies larger than one part, and streams of
-   * any size, go up as a multipart upload, so memory stays at a few parts.
+   * Stores a body under `key`. A body larger than one part goes up as a
+   * multipart upload, and a stream is read part by part, so memory stays at a
+   * few parts whatever the size.
    */
   async putObject(
     key: string,
@@ -93,7 +94,7 @@ export class Artifacts {
     return { key };
   }
 
-  /** Opens the object as a stream; raises NotFound for a missing key. */
+  /** Opens the object as a stream, or raises NotFound for a missing key. */
   async getObjectStream(key: string): Promise<Readable> {
     assertArtifactKey(key);
     try {
@@ -101,7 +102,10 @@ export class Artifacts {
         new GetObjectCommand({ Bucket: this.bucket, Key: key }),
       );
       if (!(output.Body instanceof Readable)) {
-        throw new PerfplaneError('Internal', `object ${key} has no readable body`);
+        throw new PerfplaneError(
+          'Internal',
+          `object ${key} came back without a Node.js stream body: use the S3 client from @aws-sdk/client-s3 in Node.js`,
+        );
       }
       return output.Body;
     } catch (error) {
@@ -153,7 +157,7 @@ export class Artifacts {
     return summaries;
   }
 
-  /** A URL that downloads the object without credentials until it expires. */
+  /** Signs a GET URL that downloads the object without credentials until it expires. */
   async presignGet(key: string, expiresInSeconds = 900): Promise<string> {
     assertArtifactKey(key);
     // S3 caps presigned URLs signed with SigV4 at 7 days.

@@ -2,14 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** Static credentials, for local stand-ins; on AWS leave them out and the default chain applies. */
+/** Static credentials for local stand-ins. Leave them out on AWS, so the default provider chain applies. */
 export interface StaticCredentials {
   accessKeyId: string;
   secretAccessKey: string;
 }
 
 export interface ClientOptions {
-  /** Service URL, such as a dynalite or s3rver address; omit on AWS. */
+  /** Service URL, such as a dynalite or s3rver address. Omit it on AWS. */
   endpoint?: string;
   /** Defaults to the SDK's region resolution (AWS_REGION). */
   region?: string;

@@ -14,12 +14,12 @@ const part = (
   values: Record<string, unknown> = {},
 ): Condition => ({ expression, names, values });
 
-/** Every part holds. */
+/** Joins parts with AND. */
 export function allOf(...parts: Condition[]): Condition {
   return combine(parts, ' AND ');
 }
 
-/** At least one part holds. */
+/** Joins parts with OR. */
 export function anyOf(...parts: Condition[]): Condition {
   return combine(parts, ' OR ');
 }
@@ -51,7 +51,7 @@ export const fenceAtMost = (fence: number): Condition =>
     },
   );
 
-/** The stored fence is still the one the caller read or was granted: nobody acquired since. */
+/** The stored fence is still the one the caller read or was granted, so no acquire happened since. */
 export const fenceEquals = (fence: number): Condition =>
   part('#fence = :fenceEquals', { '#fence': 'fence' }, { ':fenceEquals': fence });
 
@@ -70,7 +70,7 @@ export const ownedBy = (owner: string): Condition =>
 export const leaseExpiredAt = (now: string): Condition =>
   part('#expiresAt < :leaseNow', { '#expiresAt': 'expiresAt' }, { ':leaseNow': now });
 
-/** The stored status is one of `statuses`: the allowed sources of a transition. */
+/** Requires the stored status to be one of `statuses`, the allowed sources of a transition. */
 export function statusIn(statuses: readonly string[]): Condition {
   const values: Record<string, unknown> = {};
   const placeholders = statuses.map((status, index) => {

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PerfplaneError } from '@perfplane/core';
 
-/** What each group of store operations needs: the document client and the table. */
+/** Document client and table name, shared by each group of store operations. */
 export interface TableContext {
   doc: DynamoDBDocumentClient;
   tableName: string;

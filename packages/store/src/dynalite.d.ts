@@ -1,9 +1,9 @@
-// dynalite 4 ships no type declarations; this covers the part the store uses.
+// dynalite 4 ships no type declarations. These cover the part the store uses.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
 
   interface DynaliteOptions {
-    /** LevelDB folder; in memory when absent. */
+    /** LevelDB folder. Data stays in memory when it is absent. */
     path?: string;
     createTableMs?: number;
     deleteTableMs?: number;

@@ -9,8 +9,8 @@ import { type AppendEventInput, EVENT_TYPES, type RunEvent } from './types.js';
 /** Attempts to find a free sort key when two writers pick the same one. */
 const MAX_APPEND_ATTEMPTS = 3;
 
-// Orders events of one process that share a millisecond; the random suffix
-// keeps writers in different processes apart.
+// The counter orders events of one process that share a millisecond, and the
+// random suffix keeps writers in different processes apart.
 let counter = 0;
 
 function nextSequence(): string {
@@ -84,7 +84,7 @@ export async function listEvents(context: TableContext, runId: string): Promise<
       return events;
     }
   }
-  // NOTE: stops after MAX_PAGES pages of 1 MB; a run with more events is cut short.
+  // NOTE: reading stops after MAX_PAGES pages of 1 MB, so a run with more events is cut short.
   return events;
 }
 

@@ -71,7 +71,7 @@ export function assertTimestamp(value: string, field: string): void {
   }
 }
 
-/** A new run id that sorts by creation time, such as `run-20260131T120000Z-3f9a1c`. */
+/** Creates a run id that sorts by creation time, such as `run-20260131T120000Z-3f9a1c`. */
 export function newRunId(now: Date = new Date()): string {
   const stamp = now
     .toISOString()

@@ -30,7 +30,7 @@ import { buildUpdate, withCondition } from './update.js';
  */
 const MAX_ACQUIRE_ATTEMPTS = 5;
 
-/** How the acquire will take the lock, decided from the lock as read. */
+/** Condition and new fence of one acquire attempt, chosen from the lock as read. */
 interface AcquirePlan {
   condition: Condition;
   nextFence: number;
@@ -100,7 +100,7 @@ async function planAcquire(
     return { condition: itemAbsent(), nextFence: highest + 1 };
   }
   const nextFence = current.fence + 1;
-  // Nobody acquired since our read; this part is in every plan below.
+  // No acquire happened since our read. Every plan below includes this part.
   const unchanged = fenceEquals(current.fence);
 
   if (current.owner === undefined) {
@@ -113,7 +113,7 @@ async function planAcquire(
   }
   const holder = ownedBy(current.owner);
   if (current.expiresAt !== undefined && current.expiresAt < now.toISOString()) {
-    // The lease ran out; the condition re-checks that no renewal extended it.
+    // The lease ran out, and the condition re-checks that no renewal extended it.
     return {
       condition: allOf(unchanged, holder, leaseExpiredAt(now.toISOString())),
       nextFence,
@@ -121,7 +121,7 @@ async function planAcquire(
     };
   }
   if (await ownerEnded(context, current.owner, input.ownerEnded)) {
-    // The holder run ended without releasing; its fence has not moved since.
+    // The holder run ended without releasing, and its fence has not moved since.
     return {
       condition: allOf(unchanged, holder),
       nextFence,
@@ -174,8 +174,8 @@ async function tryTake(
 }
 
 /**
- * Extends the lease of the holder. It works as long as nobody took the lock
- * over, even shortly after the lease expired.
+ * Extends the lease of the holder. It works as long as no other run took the
+ * lock over, even shortly after the lease expired.
  */
 export async function renewLock(context: TableContext, input: RenewLockInput): Promise<LockGrant> {
   assertEnvironment(input.environment);

@@ -15,7 +15,7 @@ import { buildUpdate, withCondition } from './update.js';
 
 const PHASE_ACTIONS = ['deploy', 'validate', 'rollback'];
 
-/** The state of a phase nobody has written yet. */
+/** Returns the state of a phase that was never written. */
 export function notStarted(environment: string, phaseId: PhaseId): PhaseState {
   return {
     environment,
@@ -84,12 +84,24 @@ export async function updatePhaseState(
   assertFence(fence);
   validatePatch(patch);
 
-  const { attempt, ...fields } = patch;
-  const incrementAttempt = attempt === 'increment';
+  const incrementAttempt = patch.attempt === 'increment';
+  // Fields are picked one by one, so no caller can overwrite a key attribute.
   const update = buildUpdate(
     {
-      ...fields,
-      attempt: incrementAttempt ? undefined : attempt,
+      status: patch.status,
+      action: patch.action,
+      percent: patch.percent,
+      step: patch.step,
+      startedAt: patch.startedAt,
+      endedAt: patch.endedAt,
+      attempt: incrementAttempt ? undefined : patch.attempt,
+      runId: patch.runId,
+      buildId: patch.buildId,
+      logLocation: patch.logLocation,
+      outputs: patch.outputs,
+      reason: patch.reason,
+      error: patch.error,
+      unmet: patch.unmet,
       environment,
       phaseId,
       fence,

@@ -70,7 +70,7 @@ export async function createRun(context: TableContext, input: CreateRunInput): P
     updatedAt: createdAt,
     executionArn: input.executionArn,
   };
-  // A run id is written once; a second create with the same id is a conflict.
+  // A run id is written once, so a second create with the same id is a conflict.
   const condition = itemAbsent();
   try {
     await context.doc.send(
@@ -110,7 +110,17 @@ export async function updateRun(
   validateRunPatch(patch, options);
   const now = options.now ?? new Date().toISOString();
 
-  const update = buildUpdate({ ...patch, updatedAt: now, fence: options.fence });
+  const update = buildUpdate({
+    status: patch.status,
+    startedAt: patch.startedAt,
+    endedAt: patch.endedAt,
+    executionArn: patch.executionArn,
+    currentPhase: patch.currentPhase,
+    reason: patch.reason,
+    error: patch.error,
+    updatedAt: now,
+    fence: options.fence,
+  });
   const condition = allOf(
     // Never create a run through an update.
     itemPresent(),

@@ -31,7 +31,7 @@ export interface StoreOptions {
 
 /**
  * The state store over one DynamoDB table (see `tableDefinition`). Every
- * write is a single-item conditional write; a failed condition becomes a
+ * write is a single-item conditional write, and a failed condition becomes a
  * PerfplaneError: LockHeld, StaleFence, Conflict or NotFound.
  */
 export class Store implements StateRepository {

@@ -12,41 +12,51 @@ import { PerfplaneError } from '@perfplane/core';
 export const GSI1 = 'gsi1';
 
 /**
- * Attribute that carries a lock's expiry in epoch seconds. On AWS it is the
- * table's TTL attribute; dynalite has no TTL, so the store also checks expiry
- * in code.
+ * Attribute that carries a lock's expiry in epoch seconds. On AWS it can be the
+ * table's TTL attribute. dynalite has no TTL, so the store checks expiry in
+ * code.
  */
 export const TTL_ATTRIBUTE = 'expiresAtEpoch';
 
 /**
+ * Key attributes and indexes of the state table, in the shape SST's
+ * `sst.aws.Dynamo` takes (`fields`, `primaryIndex`, `globalIndexes`, `ttl`),
+ * so the deployed table and the embedded one come from one description.
+ */
+export const TABLE_LAYOUT = {
+  fields: { pk: 'string', sk: 'string', gsi1pk: 'string', gsi1sk: 'string' },
+  primaryIndex: { hashKey: 'pk', rangeKey: 'sk' },
+  globalIndexes: { [GSI1]: { hashKey: 'gsi1pk', rangeKey: 'gsi1sk' } },
+  ttl: TTL_ATTRIBUTE,
+} as const;
+
+/**
  * Returns the CreateTable input of the state table: string keys `pk` and `sk`
  * and the index `gsi1` on `gsi1pk`/`gsi1sk`, billed on demand. The embedded
- * runtime creates the table from it and the SST config mirrors it.
+ * runtime creates the table from it. TTL is switched on separately on AWS,
+ * because CreateTable cannot set it.
  */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
+  const { fields, primaryIndex, globalIndexes } = TABLE_LAYOUT;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-      { AttributeName: 'gsi1pk', AttributeType: 'S' },
-      { AttributeName: 'gsi1sk', AttributeType: 'S' },
-    ],
+    AttributeDefinitions: Object.keys(fields).map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S',
+    })),
     KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
+      { AttributeName: primaryIndex.hashKey, KeyType: 'HASH' },
+      { AttributeName: primaryIndex.rangeKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: GSI1,
-        KeySchema: [
-          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
+    GlobalSecondaryIndexes: Object.entries(globalIndexes).map(([indexName, index]) => ({
+      IndexName: indexName,
+      KeySchema: [
+        { AttributeName: index.hashKey, KeyType: 'HASH' },
+        { AttributeName: index.rangeKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
   };
 }
 

@@ -16,6 +16,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { PerfplaneError } from '@perfplane/core';
+import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { createDynamoClient, createS3Client, type StaticCredentials } from './clients.js';
@@ -24,7 +26,7 @@ import { ensureTable } from './table.js';
 const LOCALHOST = '127.0.0.1';
 const LOCAL_REGION = 'us-east-1';
 
-/** Credentials dynalite accepts; it checks none, but the SDK needs some to sign. */
+/** Credentials for dynalite, which checks none, but the SDK needs some to sign requests. */
 export const DYNALITE_CREDENTIALS: StaticCredentials = {
   accessKeyId: 'local',
   secretAccessKey: 'local',
@@ -41,12 +43,12 @@ export interface LocalServer {
   /** Base URL, such as `http://127.0.0.1:41234`. */
   endpoint: string;
   port: number;
-  /** Stops the server; calling it again does nothing. */
+  /** Stops the server. Later calls return the same promise. */
   close(): Promise<void>;
 }
 
 export interface StartDynaliteOptions {
-  /** LevelDB folder that keeps the data across restarts; in memory when absent. */
+  /** LevelDB folder that keeps the data across restarts. Data stays in memory when it is absent. */
   path?: string;
   /** Creates this table (see `tableDefinition`) before returning, unless it exists. */
   tableName?: string;
@@ -59,6 +61,7 @@ export interface StartDynaliteOptions {
 export async function startDynalite(options: StartDynaliteOptions = {}): Promise<LocalServer> {
   if (options.path !== undefined) {
     await mkdir(options.path, { recursive: true });
+    await assertFolderFree(options.path);
   }
   const server = dynalite({
     path: options.path,
@@ -88,9 +91,9 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
 }
 
 export interface StartS3rverOptions {
-  /** Folder that holds the buckets and objects; created if missing. */
+  /** Folder that contains the buckets and objects, created if missing. */
   directory: string;
-  /** Buckets to create at start; existing ones are kept. */
+  /** Buckets to create at start. Existing buckets and their objects are kept. */
   buckets?: string[];
 }
 
@@ -124,6 +127,28 @@ export function dynaliteClient(endpoint: string): DynamoDBClient {
 /** S3 client for an s3rver endpoint: its fixed credentials, path-style, checksums only where required. */
 export function s3rverClient(endpoint: string): S3Client {
   return createS3Client({ endpoint, region: LOCAL_REGION, credentials: S3RVER_CREDENTIALS });
+}
+
+/**
+ * Opens and closes the LevelDB folder once, so a folder that another process
+ * has open fails here with a clear error. dynalite itself would start and then
+ * crash the process with an unhandled error on the first request.
+ */
+async function assertFolderFree(folder: string): Promise<void> {
+  const probe = new ClassicLevel(folder);
+  try {
+    await probe.open();
+  } catch (error) {
+    const locked = (error as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED';
+    throw new PerfplaneError(
+      locked ? 'Conflict' : 'Internal',
+      locked
+        ? `dynalite data folder ${folder} is in use by another process: stop that process or pass another path`
+        : `cannot open dynalite data folder ${folder}: ${(error as Error).message}`,
+      { cause: error, details: { folder } },
+    );
+  }
+  await probe.close();
 }
 
 function listen(server: Server): Promise<number> {

@@ -57,7 +57,7 @@ export interface Run {
   /** Phases the run was asked to walk, in run order. */
   phases: PhaseId[];
   interactive: boolean;
-  /** ISO 8601 UTC time the run was created; also its sort position in the environment. */
+  /** ISO 8601 UTC time the run was created, which also orders the environment's runs. */
   createdAt: string;
   updatedAt: string;
   startedAt?: string;
@@ -68,7 +68,7 @@ export interface Run {
   currentPhase?: PhaseId;
   reason?: string;
   error?: RecordedError;
-  /** Highest lock fence that has written this run; absent until a lock holder writes. */
+  /** Highest lock fence that has written this run, absent until a lock holder writes. */
   fence?: number;
 }
 
@@ -86,8 +86,8 @@ export interface CreateRunInput {
 }
 
 /**
- * Changes to a run. `null` removes an optional field; `undefined` leaves it as
- * it is.
+ * Changes to a run. `null` removes an optional field, and `undefined` leaves
+ * it as it is.
  */
 export interface RunPatch {
   status?: RunStatus;
@@ -107,7 +107,7 @@ export interface UpdateRunOptions {
    * omit it, and only the status transition is checked.
    */
   fence?: number;
-  /** Time stored as `updatedAt`; defaults to now. */
+  /** Time stored as `updatedAt`, by default the current time. */
   now?: string;
 }
 
@@ -123,12 +123,12 @@ export interface PhaseState {
   step?: string;
   startedAt?: string;
   endedAt?: string;
-  /** Number of times the phase was started; 0 before the first start. */
+  /** Number of times the phase was started, 0 before the first start. */
   attempt: number;
   runId?: string;
   /** CodeBuild build id or the local build runner's build id. */
   buildId?: string;
-  /** Where the action's log is: an S3 key or a local file path. */
+  /** Location of the action's log: an S3 key or a local file path. */
   logLocation?: string;
   /** Outputs the phase recorded for later phases. */
   outputs: Record<string, string>;
@@ -136,14 +136,14 @@ export interface PhaseState {
   error?: RecordedError;
   /** Requirements the prerequisites check found missing. */
   unmet?: string[];
-  /** Fence of the last lock holder that wrote this state; 0 when never written. */
+  /** Fence of the last lock holder that wrote this state, 0 when never written. */
   fence: number;
   updatedAt?: string;
 }
 
 /**
- * Changes to a phase state. `null` removes an optional field; `undefined`
- * leaves it as it is. `attempt: 'increment'` adds one to the stored attempt.
+ * Changes to a phase state. `null` removes an optional field, and
+ * `undefined` leaves it as it is. `attempt: 'increment'` adds one to the stored attempt.
  */
 export interface PhaseStatePatch {
   status?: PhaseStatus;
@@ -166,9 +166,13 @@ export interface PhaseStatePatch {
 /** The environment lock as stored. */
 export interface LockState {
   environment: string;
-  /** Run id of the holder; absent when the lock is free. */
+  /** Run id of the holder, absent when the lock is free. */
   owner?: string;
-  /** Increments on every acquire; the item is never deleted, so it never goes back. */
+  /**
+   * Counter raised on every acquire. The store never deletes the lock item. If
+   * a TTL sweep on AWS removes an abandoned one, the next acquire starts above
+   * every fence stored on the environment's phase states.
+   */
   fence: number;
   acquiredAt?: string;
   expiresAt?: string;
@@ -181,7 +185,7 @@ export interface AcquireLockInput {
   owner: string;
   /** Lease length in milliseconds. */
   leaseMs: number;
-  /** Defaults to the current time; tests pass a fixed clock. */
+  /** Current time by default. Tests pass a fixed clock. */
   now?: Date;
   /**
    * Extra check whether a holder run has ended, consulted when the store's own
@@ -281,7 +285,7 @@ export interface DurationRecord {
 
 /**
  * The state store's operations. The `Store` class implements it over
- * DynamoDB; callers depend on this type so tests and adapters can swap it.
+ * DynamoDB, and callers depend on this type so tests and adapters can swap it.
  */
 export interface StateRepository {
   createRun(input: CreateRunInput): Promise<Run>;
@@ -290,7 +294,7 @@ export interface StateRepository {
   /** Runs of an environment, newest first. */
   listRuns(environment: string, limit?: number): Promise<Run[]>;
   latestRun(environment: string): Promise<Run | undefined>;
-  /** The newest run of the environment when it has not succeeded; resume continues it. */
+  /** Returns the newest run of the environment unless it succeeded. Resume continues that run. */
   findUnfinishedRun(environment: string): Promise<Run | undefined>;
 
   /** All eight phases in catalog order, unwritten ones as `not-started`. */

@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, EVENT_TYPES, type Store } from '../src/index.js';
 import { dynaliteClient, type LocalServer } from '../src/testing.js';
-import { makeEnvironment, startStore, TABLE } from './fixtures.js';
+import { makeEnvironment, startStore, storeFor, TABLE } from './fixtures.js';
 
 let dynamo: LocalServer;
 let store: Store;
@@ -25,6 +25,20 @@ describe('appendEvent', () => {
     const events = await store.listEvents('run-order');
 
     expect(events.map((event) => event.message)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('keeps concurrent appends at one time', async () => {
+    const at = '2026-01-31T12:00:00.000Z';
+    const writers = Array.from({ length: 20 }, () => storeFor(dynamo.endpoint));
+
+    await Promise.all(
+      writers.map((writer, index) =>
+        writer.appendEvent('run-parallel', { type: 'phase-progress', message: `w${index}`, at }),
+      ),
+    );
+    const events = await store.listEvents('run-parallel');
+
+    expect(new Set(events.map((event) => event.message)).size).toBe(20);
   });
 
   it('orders events by time', async () => {

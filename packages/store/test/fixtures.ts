@@ -5,7 +5,7 @@ import { dynaliteClient, type LocalServer, startDynalite } from '../src/testing.
 
 export const TABLE = 'perfplane-test';
 
-/** A dynalite with the state table and a Store on it; close it in afterAll. */
+/** Starts dynalite with the state table and a Store on it. Close it in afterAll. */
 export async function startStore(path?: string): Promise<{ dynamo: LocalServer; store: Store }> {
   const dynamo = await startDynalite({ tableName: TABLE, path });
   return { dynamo, store: storeFor(dynamo.endpoint) };
@@ -15,7 +15,7 @@ export function storeFor(endpoint: string): Store {
   return new Store({ client: dynaliteClient(endpoint), tableName: TABLE });
 }
 
-/** A fresh environment name, so tests sharing one table do not see each other. */
+/** Returns a fresh environment name, so tests sharing one table do not see each other. */
 export function makeEnvironment(): string {
   return `env-${randomBytes(4).toString('hex')}`;
 }

@@ -1,7 +1,8 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/index.js';
-import type { LocalServer } from '../src/testing.js';
-import { makeEnvironment, makeRunInput, startStore, storeFor } from './fixtures.js';
+import { createDocumentClient, type Store } from '../src/index.js';
+import { dynaliteClient, type LocalServer } from '../src/testing.js';
+import { makeEnvironment, makeRunInput, startStore, storeFor, TABLE } from './fixtures.js';
 
 const LEASE_MS = 60_000;
 const T0 = new Date('2026-01-31T12:00:00.000Z');
@@ -268,6 +269,18 @@ describe('releaseLock', () => {
 describe('getLock', () => {
   it('returns undefined before the first acquire', async () => {
     expect(await store.getLock(makeEnvironment())).toBeUndefined();
+  });
+
+  it('stores the TTL attribute in epoch seconds', async () => {
+    const environment = makeEnvironment();
+    await store.acquireLock({ environment, owner: 'run-a', leaseMs: LEASE_MS, now: T0 });
+    const doc = createDocumentClient(dynaliteClient(dynamo.endpoint));
+
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: TABLE, Key: { pk: `ENV#${environment}`, sk: 'LOCK' } }),
+    );
+
+    expect(Item?.expiresAtEpoch).toBe(T0.getTime() / 1000 + 60);
   });
 
   it('hides the TTL attribute', async () => {

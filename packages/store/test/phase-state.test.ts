@@ -131,6 +131,16 @@ describe('updatePhaseState', () => {
     expect(state.fence).toBe(5);
   });
 
+  it('ignores fields outside the patch type', async () => {
+    const environment = makeEnvironment();
+    const patch = { status: 'running', pk: 'ENV#other', fence: 99 } as never;
+
+    const state = await store.updatePhaseState(environment, '05-k6-infrastructure', patch, 2);
+
+    expect(state.fence).toBe(2);
+    expect((await store.getPhaseState(environment, '05-k6-infrastructure')).status).toBe('running');
+  });
+
   it('rejects a percent above 100', async () => {
     const write = store.updatePhaseState(makeEnvironment(), '08-analysis', { percent: 101 }, 1);
 

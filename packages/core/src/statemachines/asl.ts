@@ -56,6 +56,7 @@ export type PassState = {
 export type ChoiceCondition =
   | { Variable: string; StringEquals: string }
   | { Variable: string; BooleanEquals: boolean }
+  | { Variable: string; IsPresent: boolean }
   | { Variable: string; NumericGreaterThan: number }
   | { And: ChoiceCondition[] };
 

@@ -1,9 +1,31 @@
+import { PerfplaneError } from '../errors.js';
 import type { ChoiceRule, States, TaskState } from './asl.js';
 import { STATE_NAMES } from './names.js';
 import type { FailureOutcome, PhaseAction } from './steps.js';
 import { DATA_PATHS, stepTask } from './tasks.js';
 
-/** The first state of every machine: takes the environment lock and keeps its fence at `$.lock`. */
+/**
+ * Merges groups of states into one map and throws when two groups name a
+ * state alike, which would otherwise drop one of them silently.
+ */
+export function mergeStates(...groups: States[]): States {
+  const merged: States = {};
+  for (const group of groups) {
+    for (const [name, state] of Object.entries(group)) {
+      if (name in merged) {
+        throw new PerfplaneError(
+          'InvalidArgument',
+          `duplicate state name "${name}": give each phase in the catalog a distinct title`,
+          { details: { stateName: name } },
+        );
+      }
+      merged[name] = state;
+    }
+  }
+  return merged;
+}
+
+/** Builds the first state of every machine, which takes the environment lock and keeps its fence at `$.lock`. */
 export function acquireLockState(next: string): TaskState {
   return stepTask('acquireLock', {
     select: { 'fence.$': '$.Payload.fence' },
@@ -13,8 +35,10 @@ export function acquireLockState(next: string): TaskState {
   });
 }
 
-/** Ends a run whose lock another run holds; nothing was changed, so nothing is recorded. */
+/** Builds the Fail state for a run that could not take the lock. Nothing changed, so nothing is recorded. */
 export function lockNotAcquiredStates(): States {
+  // NOTE: the run item stays `pending` on this path because recording needs the lock.
+  // The API that started the execution has to mark the run failed.
   return {
     [STATE_NAMES.lockNotAcquired]: {
       Type: 'Fail',
@@ -24,7 +48,7 @@ export function lockNotAcquiredStates(): States {
   };
 }
 
-/** Frees the lock after every phase completed or passed. */
+/** Builds the last state, which frees the lock after every phase completed or passed. */
 export function releaseLockState(): TaskState {
   return stepTask('releaseLock', {
     fields: { outcome: 'Succeeded', 'fence.$': DATA_PATHS.fence },

@@ -9,6 +9,7 @@ export * from './names.js';
 export { rollbackMachine, rollbackPhaseStates } from './rollback.js';
 export { runMachine, runPhaseStates } from './run.js';
 export type * from './steps.js';
+export * from './substitute.js';
 export {
   APPROVAL_HEARTBEAT_SECONDS,
   APPROVAL_TIMEOUT_SECONDS,

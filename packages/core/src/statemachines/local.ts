@@ -65,9 +65,9 @@ export function asLambdaInvoke<TPayload, TResult extends JsonValue>(
 }
 
 /**
- * The context object to run the definitions locally with. The approval task
- * reads `$$.Task.Token`, which the local engine only has when the caller
- * provides it; locally the approval handler does not use the token.
+ * Returns the context object to run the definitions locally with. The
+ * approval task reads `$$.Task.Token`, which the local engine has only when
+ * the caller provides it. The local approval handler ignores the token.
  */
 export function localExecutionContext(executionName: string): { Task: { Token: string } } {
   return { Task: { Token: `local:${executionName}` } };

@@ -4,6 +4,7 @@ import {
   acquireLockState,
   failureStates,
   lockNotAcquiredStates,
+  mergeStates,
   releaseLockState,
 } from './common.js';
 import { rollbackStateNames, STATE_NAMES } from './names.js';
@@ -61,21 +62,18 @@ export function rollbackMachine(
   phases: readonly Phase[] = rollbackOrder(),
 ): StateMachineDefinition {
   const starts = phases.map((phase) => rollbackStateNames(phase).start);
-  let states: States = {
-    [STATE_NAMES.acquireLock]: acquireLockState(starts[0] ?? STATE_NAMES.releaseLock),
-  };
-  phases.forEach((phase, index) => {
-    const next = starts[index + 1] ?? STATE_NAMES.releaseLock;
-    states = { ...states, ...rollbackPhaseStates(phase, next) };
-  });
+  const phaseStates = phases.map((phase, index) =>
+    rollbackPhaseStates(phase, starts[index + 1] ?? STATE_NAMES.releaseLock),
+  );
   return {
     Comment: 'perfplane rollback: rolls the selected phases back in reverse dependency order.',
     StartAt: STATE_NAMES.acquireLock,
-    States: {
-      ...states,
-      [STATE_NAMES.releaseLock]: releaseLockState(),
-      ...failureStates('rollback'),
-      ...lockNotAcquiredStates(),
-    },
+    States: mergeStates(
+      { [STATE_NAMES.acquireLock]: acquireLockState(starts[0] ?? STATE_NAMES.releaseLock) },
+      ...phaseStates,
+      { [STATE_NAMES.releaseLock]: releaseLockState() },
+      failureStates('rollback'),
+      lockNotAcquiredStates(),
+    ),
   };
 }

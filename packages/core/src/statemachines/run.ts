@@ -4,6 +4,7 @@ import {
   acquireLockState,
   failureStates,
   lockNotAcquiredStates,
+  mergeStates,
   releaseLockState,
 } from './common.js';
 import { runStateNames, STATE_NAMES } from './names.js';
@@ -43,8 +44,10 @@ export function runPhaseStates(phase: Phase, next: string): States {
       Type: 'Choice',
       Choices: [
         {
+          // Checked for presence first, so a run started without the flag is not interactive.
           And: [
             { Variable: DATA_PATHS.decision, StringEquals: 'run' },
+            { Variable: '$.interactive', IsPresent: true },
             { Variable: '$.interactive', BooleanEquals: true },
           ],
           Next: names.approve,
@@ -78,21 +81,18 @@ export function runPhaseStates(phase: Phase, next: string): States {
  */
 export function runMachine(phases: readonly Phase[] = dependencyOrder()): StateMachineDefinition {
   const starts = phases.map((phase) => runStateNames(phase).start);
-  let states: States = {
-    [STATE_NAMES.acquireLock]: acquireLockState(starts[0] ?? STATE_NAMES.releaseLock),
-  };
-  phases.forEach((phase, index) => {
-    const next = starts[index + 1] ?? STATE_NAMES.releaseLock;
-    states = { ...states, ...runPhaseStates(phase, next) };
-  });
+  const phaseStates = phases.map((phase, index) =>
+    runPhaseStates(phase, starts[index + 1] ?? STATE_NAMES.releaseLock),
+  );
   return {
     Comment: 'perfplane run: deploys and validates the selected phases in dependency order.',
     StartAt: STATE_NAMES.acquireLock,
-    States: {
-      ...states,
-      [STATE_NAMES.releaseLock]: releaseLockState(),
-      ...failureStates('deploy'),
-      ...lockNotAcquiredStates(),
-    },
+    States: mergeStates(
+      { [STATE_NAMES.acquireLock]: acquireLockState(starts[0] ?? STATE_NAMES.releaseLock) },
+      ...phaseStates,
+      { [STATE_NAMES.releaseLock]: releaseLockState() },
+      failureStates('deploy'),
+      lockNotAcquiredStates(),
+    ),
   };
 }

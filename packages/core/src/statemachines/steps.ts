@@ -5,10 +5,10 @@ export type PhaseAction = 'deploy' | 'validate' | 'rollback';
 
 export type GateDecision = 'run' | 'pass' | 'validate-only';
 
-/** How a failed run ends; each is also the Error of the machine's Fail state. */
+/** Outcome of a failed run, also the Error of the Fail state the machine ends in. */
 export type FailureOutcome = 'PhaseFailed' | 'RequirementsNotMet' | 'RunStopped';
 
-/** How a run ends, passed to `releaseLock` so it can record the run's final status. */
+/** Outcome of a run, passed to `releaseLock` so it can record the run's final status. */
 export type RunOutcome = 'Succeeded' | FailureOutcome;
 
 /** The error a Catch stores at `$.error`: the Step Functions error name and cause. */
@@ -53,7 +53,7 @@ export type StepRequest =
 
 export type StepName = StepRequest['step'];
 
-/** What each step returns; the state machine reads only these fields. */
+/** Result of each step. The state machines read only the fields listed here. */
 export interface StepResult {
   acquireLock: { fence: number };
   gate: { decision: GateDecision; reason?: string };

@@ -50,7 +50,7 @@ export const BUILD_TIMEOUT_SECONDS = (36 + 8) * 3600;
 export const APPROVAL_HEARTBEAT_SECONDS = 4 * 3600;
 export const APPROVAL_TIMEOUT_SECONDS = 24 * 3600;
 
-/** Where the state data keeps the small results that later states read. */
+/** Paths in the state data of the small results that later states read. */
 export const DATA_PATHS = {
   fence: '$.lock.fence',
   currentPhase: '$.current.phase',
@@ -116,7 +116,7 @@ export function stepTask(step: StepName, options: StepOptions): TaskState {
   };
 }
 
-/** A CodeBuild environment variable override with a fixed value or one read from a path. */
+/** Builds a CodeBuild environment variable override with a fixed value or one read from a path. */
 function variable(name: string, value: string | { path: string }): PayloadTemplate {
   return typeof value === 'string'
     ? { Name: name, Type: 'PLAINTEXT', Value: value }

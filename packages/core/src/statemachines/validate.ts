@@ -1,10 +1,15 @@
 import { dependencyOrder, type Phase } from '../catalog.js';
 import type { StateMachineDefinition, States } from './asl.js';
-import { acquireLockState, lockNotAcquiredStates, releaseLockState } from './common.js';
+import {
+  acquireLockState,
+  lockNotAcquiredStates,
+  mergeStates,
+  releaseLockState,
+} from './common.js';
 import { STATE_NAMES, validateStateNames } from './names.js';
 import { buildTask, DATA_PATHS, phaseFields, stepTask } from './tasks.js';
 
-/** Where a validate build leaves its summary, or its caught error, for the record step. */
+/** Path of a validate build's summary, or of its caught error, for the record step. */
 const CHECK_PATH = '$.check';
 
 /**
@@ -83,16 +88,17 @@ export function validateMachine(
   phases: readonly Phase[] = dependencyOrder(),
 ): StateMachineDefinition {
   const firsts = phases.map((phase) => validateStateNames(phase).validate);
-  let states: States = {
-    [STATE_NAMES.acquireLock]: acquireLockState(firsts[0] ?? STATE_NAMES.summarizeValidation),
-  };
-  phases.forEach((phase, index) => {
-    const next = firsts[index + 1] ?? STATE_NAMES.summarizeValidation;
-    states = { ...states, ...validatePhaseStates(phase, next) };
-  });
+  const phaseStates = phases.map((phase, index) =>
+    validatePhaseStates(phase, firsts[index + 1] ?? STATE_NAMES.summarizeValidation),
+  );
   return {
     Comment: 'perfplane validate: runs every phase validation and records each result.',
     StartAt: STATE_NAMES.acquireLock,
-    States: { ...states, ...validationEndStates(), ...lockNotAcquiredStates() },
+    States: mergeStates(
+      { [STATE_NAMES.acquireLock]: acquireLockState(firsts[0] ?? STATE_NAMES.summarizeValidation) },
+      ...phaseStates,
+      validationEndStates(),
+      lockNotAcquiredStates(),
+    ),
   };
 }

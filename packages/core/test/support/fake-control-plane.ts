@@ -35,7 +35,7 @@ export interface FakeOptions {
   /** Steps that always throw. */
   brokenSteps?: StepRequest['step'][];
   lockHeld?: boolean;
-  /** Answer of the approval handler; false rejects with RunStopped. */
+  /** Whether the approval handler approves; false rejects with RunStopped. */
   approve?: boolean;
 }
 
@@ -52,8 +52,8 @@ function outcomeOf(errorName: string): FailureOutcome {
 }
 
 /**
- * An in-memory stand-in for the steps Lambda, CodeBuild and the approval
- * Lambda, which records every call in order.
+ * Creates in-memory stand-ins for the steps Lambda, CodeBuild and the
+ * approval Lambda, which record every call in order.
  */
 export function makeFakeControlPlane(options: FakeOptions = {}) {
   const steps: StepRequest[] = [];

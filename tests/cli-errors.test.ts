@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ERROR_CODES } from '@perfplane/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 const cases: { name: string; args: string[]; code: keyof typeof ERROR_CODES; says: RegExp }[] = [
-  { name: 'unknown phase', args: ['deploy', '99'], code: 'UnknownPhase', says: /unknown phase "99"/ },
+  {
+    name: 'unknown phase',
+    args: ['deploy', '99'],
+    code: 'UnknownPhase',
+    says: /unknown phase "99"/,
+  },
   {
     name: 'unknown environment',
     args: ['--env', 'nope', 'run-all'],
@@ -52,8 +57,18 @@ const cases: { name: string; args: string[]; code: keyof typeof ERROR_CODES; say
     code: 'DependencyNotMet',
     says: /cannot skip 04-mojaloop: 03-kubernetes not completed or skipped/,
   },
-  { name: 'skip without reason', args: ['skip', '01'], code: 'InvalidArgument', says: /needs a reason/ },
-  { name: 'resume with nothing', args: ['resume'], code: 'NothingToResume', says: /nothing to resume/ },
+  {
+    name: 'skip without reason',
+    args: ['skip', '01'],
+    code: 'InvalidArgument',
+    says: /needs a reason/,
+  },
+  {
+    name: 'resume with nothing',
+    args: ['resume'],
+    code: 'NothingToResume',
+    says: /nothing to resume/,
+  },
   {
     name: 'bad buildspec',
     args: ['run-all'],
@@ -85,5 +100,25 @@ describe('cli errors', () => {
   it('distinct exit codes', () => {
     const codes = cases.map((entry) => ERROR_CODES[entry.code]);
     expect(new Set(codes).size).toBe(new Set(cases.map((entry) => entry.code)).size);
+  });
+
+  it('wrong token', async () => {
+    const runtime = JSON.parse(await readFile(path.join(workspace.home, 'runtime.json'), 'utf8'));
+    for (const authorization of [undefined, 'Bearer wrong', 'Basic abc']) {
+      const response = await fetch(
+        `http://127.0.0.1:${runtime.port}/environments/rehearsal/progress`,
+        {
+          headers: authorization ? { authorization } : {},
+        },
+      );
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as { error: { code: string } };
+      expect(body.error.code).toBe('Unauthorized');
+    }
+  });
+
+  it('token file mode', async () => {
+    const info = await stat(path.join(workspace.home, 'token'));
+    expect(info.mode & 0o777).toBe(0o600);
   });
 });

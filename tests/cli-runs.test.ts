@@ -4,7 +4,7 @@ import { ERROR_CODES, PHASE_IDS, rollbackOrder } from '@perfplane/core';
 import { groupAlive } from '@perfplane/embedded';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, cli, runtimePid, startCli } from './helpers/cli.js';
-import { type Fixture, makeWorkspace, waitFor, type Workspace } from './helpers/workspace.js';
+import { type Fixture, makeWorkspace, type Workspace, waitFor } from './helpers/workspace.js';
 
 interface Progress {
   run?: { runId: string; status: string };
@@ -136,7 +136,12 @@ describe('rollback and skip', () => {
     const all = await cli(workspace, ['rollback-all', '--confirm']);
     expect(all.code).toBe(0);
     const second = (await workspace.trace()).filter((line) => line.endsWith('rollback')).slice(4);
-    const remaining = ['01-prerequisites', '02-infrastructure', '03-kubernetes', '05-k6-infrastructure'];
+    const remaining = [
+      '01-prerequisites',
+      '02-infrastructure',
+      '03-kubernetes',
+      '05-k6-infrastructure',
+    ];
     expect(second).toEqual(
       rollbackOrder()
         .map((phase) => phase.id)

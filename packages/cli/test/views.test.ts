@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type ProgressResponse, phaseLine, renderProgress, renderValidation } from '../src/views.js';
+import {
+  type ProgressResponse,
+  phaseLine,
+  renderProgress,
+  renderValidation,
+} from '../src/views.js';
 
 describe('renderProgress', () => {
   it('matches the documented layout', () => {
@@ -9,8 +14,17 @@ describe('renderProgress', () => {
       elapsedSeconds: 4 * 3600 + 23 * 60,
       remainingSeconds: 6 * 3600 + 30 * 60,
       phases: [
-        { phaseId: '01-prerequisites', status: 'completed', endedAt: new Date(2024, 0, 15, 10, 30).toISOString() },
-        { phaseId: '03-kubernetes', status: 'running', percent: 45, step: 'Deploying platform services' },
+        {
+          phaseId: '01-prerequisites',
+          status: 'completed',
+          endedAt: new Date(2024, 0, 15, 10, 30).toISOString(),
+        },
+        {
+          phaseId: '03-kubernetes',
+          status: 'running',
+          percent: 45,
+          step: 'Deploying platform services',
+        },
         { phaseId: '04-mojaloop', status: 'not-started' },
       ],
     };
@@ -30,9 +44,9 @@ describe('renderProgress', () => {
 
 describe('phaseLine', () => {
   it('skipped with reason', () => {
-    expect(phaseLine({ phaseId: '03-kubernetes', status: 'skipped', reason: 'existing cluster' })).toBe(
-      '⏭️  03-kubernetes      [Skipped: existing cluster]',
-    );
+    expect(
+      phaseLine({ phaseId: '03-kubernetes', status: 'skipped', reason: 'existing cluster' }),
+    ).toBe('⏭️  03-kubernetes      [Skipped: existing cluster]');
   });
   it('failed with error', () => {
     const line = phaseLine({
@@ -64,9 +78,27 @@ describe('renderValidation', () => {
         run: { runId: 'r', status: 'failed', phases: [] },
         phases: [],
         events: [
-          { type: 'phase-validated', phase: '02-infrastructure', message: 'VPCs, EKS and RDS healthy', at: '1', data: { deployed: true } },
-          { type: 'phase-validated', phase: '04-mojaloop', message: 'Not deployed yet', at: '2', data: { deployed: false } },
-          { type: 'phase-validation-failed', phase: '03-kubernetes', message: 'ingress not ready', at: '3', data: { deployed: true } },
+          {
+            type: 'phase-validated',
+            phase: '02-infrastructure',
+            message: 'VPCs, EKS and RDS healthy',
+            at: '1',
+            data: { deployed: true },
+          },
+          {
+            type: 'phase-validated',
+            phase: '04-mojaloop',
+            message: 'Not deployed yet',
+            at: '2',
+            data: { deployed: false },
+          },
+          {
+            type: 'phase-validation-failed',
+            phase: '03-kubernetes',
+            message: 'ingress not ready',
+            at: '3',
+            data: { deployed: true },
+          },
         ],
       },
       false,

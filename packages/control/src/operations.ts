@@ -252,7 +252,13 @@ export async function skip(
     await deps.store.updatePhaseState(
       env.name,
       phase.id,
-      { status: 'skipped', reason: reason.trim(), percent: 100, endedAt: nowIso(deps), error: null },
+      {
+        status: 'skipped',
+        reason: reason.trim(),
+        percent: 100,
+        endedAt: nowIso(deps),
+        error: null,
+      },
       grant.fence,
     );
     await deps.store.appendEvent(run.runId, {

@@ -42,6 +42,8 @@ export interface StepOptions {
   approvalPollMs?: number;
   /** Longest wait for an approval, in milliseconds. */
   approvalTimeoutMs?: number;
+  /** Ends a pending approval wait, for example when the service shuts down. */
+  signal?: AbortSignal;
 }
 
 async function requireRun(deps: ControlDeps, runId: string): Promise<Run> {
@@ -401,6 +403,9 @@ async function awaitApproval(
   const pollMs = options.approvalPollMs ?? 500;
   const deadline = Date.now() + (options.approvalTimeoutMs ?? 24 * 3600 * 1000);
   while (Date.now() < deadline) {
+    if (options.signal?.aborted) {
+      throw new PerfplaneError('RunStopped', `stopped waiting for the approval of ${id}`);
+    }
     const events = await deps.store.listEvents(input.runId);
     const answer = events.find(
       (event) =>

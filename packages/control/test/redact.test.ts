@@ -5,11 +5,36 @@ const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 describe('redact', () => {
   const cases: { name: string; input: string; secret: string; rule: string }[] = [
-    { name: 'AWS access key id', input: 'key AKIAIOSFODNN7EXAMPLE used', secret: 'AKIAIOSFODNN7EXAMPLE', rule: 'aws-access-key-id' },
-    { name: 'AWS secret in env', input: `AWS_SECRET_ACCESS_KEY=${AWS_SECRET}`, secret: AWS_SECRET, rule: 'aws-secret-access-key' },
-    { name: 'bearer token', input: 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.def', secret: 'eyJhbGciOiJIUzI1NiJ9', rule: 'bearer-token' },
-    { name: 'password key=value', input: 'mysql --user=app DB_PASSWORD=hunter2secret --host db', secret: 'hunter2secret', rule: 'key-value-secret' },
-    { name: 'password in JSON', input: '{"user":"app","password":"s3cr3t-value"}', secret: 's3cr3t-value', rule: 'json-secret' },
+    {
+      name: 'AWS access key id',
+      input: 'key AKIAIOSFODNN7EXAMPLE used',
+      secret: 'AKIAIOSFODNN7EXAMPLE',
+      rule: 'aws-access-key-id',
+    },
+    {
+      name: 'AWS secret in env',
+      input: `AWS_SECRET_ACCESS_KEY=${AWS_SECRET}`,
+      secret: AWS_SECRET,
+      rule: 'aws-secret-access-key',
+    },
+    {
+      name: 'bearer token',
+      input: 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.def',
+      secret: 'eyJhbGciOiJIUzI1NiJ9',
+      rule: 'bearer-token',
+    },
+    {
+      name: 'password key=value',
+      input: 'mysql --user=app DB_PASSWORD=hunter2secret --host db',
+      secret: 'hunter2secret',
+      rule: 'key-value-secret',
+    },
+    {
+      name: 'password in JSON',
+      input: '{"user":"app","password":"s3cr3t-value"}',
+      secret: 's3cr3t-value',
+      rule: 'json-secret',
+    },
     {
       name: 'password in escaped JSON',
       input: '{"values":"{\\"adminPassword\\":\\"escaped-s3cret\\"}"}',
@@ -18,7 +43,8 @@ describe('redact', () => {
     },
     {
       name: 'private key',
-      input: 'x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\nabc\n-----END RSA PRIVATE KEY-----\ny',
+      input:
+        'x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\nabc\n-----END RSA PRIVATE KEY-----\ny',
       secret: 'MIIEpAIBAAKCAQEA7',
       rule: 'private-key',
     },
@@ -28,7 +54,12 @@ describe('redact', () => {
       secret: 'MIIEvQIBADANBg',
       rule: 'private-key',
     },
-    { name: 'credentials in URL', input: 'mysql://app:pa55word@db:3306/central', secret: 'pa55word', rule: 'url-credentials' },
+    {
+      name: 'credentials in URL',
+      input: 'mysql://app:pa55word@db:3306/central',
+      secret: 'pa55word',
+      rule: 'url-credentials',
+    },
   ];
 
   for (const entry of cases) {

@@ -7,7 +7,10 @@ const unused = {} as ControlDeps;
 
 async function call(method: string, path: string, body?: string) {
   const response = await handleApiRequest(unused, { method, path, body });
-  return { status: response.status, body: JSON.parse(response.body) as { error: { code: string; message: string } } };
+  return {
+    status: response.status,
+    body: JSON.parse(response.body) as { error: { code: string; message: string } },
+  };
 }
 
 describe('handleApiRequest', () => {
@@ -23,7 +26,11 @@ describe('handleApiRequest', () => {
   });
 
   it('unknown body field', async () => {
-    const response = await call('POST', '/environments/rehearsal/rollback', '{"phase":"04","force":true}');
+    const response = await call(
+      'POST',
+      '/environments/rehearsal/rollback',
+      '{"phase":"04","force":true}',
+    );
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('InvalidArgument');
     expect(response.body.error.message).toContain('force');
@@ -42,7 +49,11 @@ describe('handleApiRequest', () => {
   });
 
   it('empty skip reason', async () => {
-    const response = await call('POST', '/environments/rehearsal/phases/01/skip', '{"reason":"  "}');
+    const response = await call(
+      'POST',
+      '/environments/rehearsal/phases/01/skip',
+      '{"reason":"  "}',
+    );
     expect(response.status).toBe(400);
     expect(response.body.error.message).toContain('field "reason"');
   });
@@ -55,7 +66,11 @@ describe('handleApiRequest', () => {
   });
 
   it('bad approval action', async () => {
-    const response = await call('POST', '/runs/r1/approvals', '{"phase":"04","action":"destroy","approved":true}');
+    const response = await call(
+      'POST',
+      '/runs/r1/approvals',
+      '{"phase":"04","action":"destroy","approved":true}',
+    );
     expect(response.status).toBe(400);
     expect(response.body.error.message).toContain('field "action"');
   });
@@ -63,6 +78,9 @@ describe('handleApiRequest', () => {
   it('unexpected error hides details', async () => {
     const response = await call('GET', '/environments/rehearsal/progress');
     expect(response.status).toBe(500);
-    expect(response.body.error).toEqual({ code: 'Internal', message: 'internal error; see the service log' });
+    expect(response.body.error).toEqual({
+      code: 'Internal',
+      message: 'internal error; see the service log',
+    });
   });
 });

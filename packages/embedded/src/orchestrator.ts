@@ -124,7 +124,7 @@ export class LocalOrchestrator implements Orchestrator {
 
   async stop(executionId: string): Promise<void> {
     const execution = this.executions.get(executionId);
-    if (!execution || execution.status !== 'RUNNING') {
+    if (execution?.status !== 'RUNNING') {
       return;
     }
     execution.status = 'ABORTED';

@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ControlDeps,
   finishExecution,
@@ -31,6 +32,8 @@ import { statePaths } from './paths.js';
 import { recoverInterruptedRuns } from './recovery.js';
 
 export const TABLE_NAME = 'perfplane';
+/** Longest wait at shutdown for task handlers still writing to the store, in milliseconds. */
+const SHUTDOWN_WAIT_MS = 10_000;
 export const BUCKET_NAME = 'perfplane-artifacts';
 
 export interface ServiceOptions {
@@ -166,7 +169,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     loadEnvironment: loadEnv,
     killGraceMs: options.killGraceMs,
   });
-  const stepOptions: StepOptions = { approvalPollMs: options.approvalPollMs };
+  const closing = new AbortController();
+  const inflight = new Set<Promise<unknown>>();
+  // Tracks a task handler's promise so shutdown can wait for it before closing the store.
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    const handled = guarded(promise);
+    inflight.add(handled);
+    void handled.then(
+      () => inflight.delete(handled),
+      () => inflight.delete(handled),
+    );
+    return handled;
+  };
+  const stepOptions: StepOptions = {
+    approvalPollMs: options.approvalPollMs,
+    signal: closing.signal,
+  };
   // The orchestrator and the control deps refer to each other; deps is filled in below.
   const deps = {} as ControlDeps;
   const orchestrator = new LocalOrchestrator({
@@ -174,10 +192,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     waitTimeOverrides: options.waitTimeOverrides,
     retryIntervalOverrides: options.retryIntervalOverrides,
     handlers: {
-      build: (input) => guarded(runBuild(deps, runner, variablesOf(input))),
+      build: (input) => track(runBuild(deps, runner, variablesOf(input))),
       invoke: (input) => {
         const payload = (input as { Payload: StepInput }).Payload;
-        return guarded(
+        return track(
           handleStep(deps, payload, stepOptions).then((result) => ({
             Payload: result,
             StatusCode: 200,
@@ -186,7 +204,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       },
       invokeWithCallback: (input) => {
         const payload = (input as { Payload: StepInput }).Payload;
-        return guarded(handleStep(deps, { ...payload, step: 'awaitApproval' }, stepOptions));
+        return track(handleStep(deps, { ...payload, step: 'awaitApproval' }, stepOptions));
       },
     },
     onEnd: async (runId, ended) => {
@@ -231,9 +249,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const port = (server.address() as AddressInfo).port;
   logger('info', 'service-started', { port, pid: process.pid, home: options.home });
 
-  let closing: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
   const close = () => {
-    closing ??= shutdown({
+    closing.abort();
+    closed ??= shutdown({
       server,
       orchestrator,
       runner,
@@ -242,9 +261,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logger,
       dynamo,
       s3,
+      inflight,
       clients: [dynamoClient, s3Client],
     });
-    return closing;
+    return closed;
   };
   return { port, url: `http://127.0.0.1:${port}`, token, deps, runner, orchestrator, close };
 }
@@ -258,6 +278,7 @@ async function shutdown(parts: {
   logger: Logger;
   dynamo: LocalServer;
   s3: LocalServer | undefined;
+  inflight: Set<Promise<unknown>>;
   clients: { destroy(): void }[];
 }): Promise<void> {
   parts.logger('info', 'service-stopping', {});
@@ -271,6 +292,8 @@ async function shutdown(parts: {
   for (const buildId of parts.runner.activeBuilds()) {
     await parts.runner.stop(buildId);
   }
+  // Task handlers still write to the store; wait for them, but not for ever.
+  await Promise.race([Promise.allSettled([...parts.inflight]), sleep(SHUTDOWN_WAIT_MS)]);
   await recoverInterruptedRuns({
     store: parts.store,
     runner: parts.runner,

@@ -52,7 +52,10 @@ async function setUp(buildspec: string): Promise<{ runId: string; fence: number 
   return { runId: run.runId, fence: grant.fence };
 }
 
-function request(context: { runId: string; fence: number }, action: 'deploy' | 'validate' = 'deploy') {
+function request(
+  context: { runId: string; fence: number },
+  action: 'deploy' | 'validate' = 'deploy',
+) {
   return {
     runId: context.runId,
     environment: `runner-${sequence}`,
@@ -90,19 +93,29 @@ describe('LocalBuildRunner', () => {
     expect(state.outputs.spec).toBe('spec-value');
     expect(state.outputs.cwd).toBe(workspace.root);
     expect(state.outputs.inputs).toContain('"01-prerequisites":{}');
-    expect(state.logLocation).toBe(path.join(workspace.home, 'logs', context.runId, '01-prerequisites.deploy.log'));
+    expect(state.logLocation).toBe(
+      path.join(workspace.home, 'logs', context.runId, '01-prerequisites.deploy.log'),
+    );
     const log = await readFile(state.logLocation ?? '', 'utf8');
     expect(log).toContain('##perfplane[output] action=deploy');
   });
 
   it('records unmet requirements on exit 3', async () => {
     const context = await setUp(
-      await readFile(path.join(import.meta.dirname, '../../../tests/fixtures/buildspecs/requirements-unmet.yml'), 'utf8'),
+      await readFile(
+        path.join(import.meta.dirname, '../../../tests/fixtures/buildspecs/requirements-unmet.yml'),
+        'utf8',
+      ),
     );
-    await expect(runner.run(request(context))).rejects.toThrow(/requirements not met: helm >= 3\.14/);
+    await expect(runner.run(request(context))).rejects.toThrow(
+      /requirements not met: helm >= 3\.14/,
+    );
     const state = await store.getPhaseState(`runner-${sequence}`, '01-prerequisites');
     expect(state.status).toBe('requirements-not-met');
-    expect(state.unmet).toEqual(['helm >= 3.14 not found on PATH', 'service quota for EKS clusters is 0']);
+    expect(state.unmet).toEqual([
+      'helm >= 3.14 not found on PATH',
+      'service quota for EKS clusters is 0',
+    ]);
   });
 
   it('continues after CONTINUE but fails', async () => {

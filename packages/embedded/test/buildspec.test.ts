@@ -57,7 +57,9 @@ describe('parseBuildspec', () => {
   });
 
   it('bad on-failure', () => {
-    const error = errorOf('version: 0.2\nphases:\n  build:\n    on-failure: RETRY\n    commands: [true]\n');
+    const error = errorOf(
+      'version: 0.2\nphases:\n  build:\n    on-failure: RETRY\n    commands: [true]\n',
+    );
     expect(error.message).toContain('field "phases.build.on-failure"');
   });
 

@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode, PerfplaneError } from '@perfplane/core';
 
-/** Longest wait for one API response, in milliseconds. */
+/** Maximum wait for one API response, in milliseconds. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Talks to a control plane over HTTP: the embedded service or a deployed API. */
@@ -33,7 +33,7 @@ export class ApiClient {
     } catch (error) {
       throw new PerfplaneError(
         'ControlPlaneUnavailable',
-        `control plane at ${this.baseUrl} did not answer (${(error as Error).message}); start it with \`perfplane runtime start\``,
+        `control plane at ${this.baseUrl} did not respond (${(error as Error).message}); start it with \`perfplane runtime start\``,
         { cause: error },
       );
     }

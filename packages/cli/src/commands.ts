@@ -12,7 +12,7 @@ import {
 
 const FINISHED = ['succeeded', 'failed', 'requirements-not-met', 'stopped', 'interrupted'];
 const POLL_MS = 500;
-/** Longest wait for one run, in milliseconds: the slowest runbook takes under two days. */
+/** Maximum wait for one run, in milliseconds. The catalog's slowest full runbook is under 24 hours, so 48 leaves room for retries. */
 const MAX_WAIT_MS = 48 * 3600 * 1000;
 
 const OUTCOME: Record<string, ErrorCode> = {
@@ -34,7 +34,7 @@ async function getRun(client: ApiClient, runId: string): Promise<RunResponse> {
   return client.request<RunResponse>('GET', `/runs/${encodeURIComponent(runId)}`);
 }
 
-/** Asks on the terminal for approvals the run waits for; returns the ids already answered. */
+/** Prompts on the terminal for each approval the run waits for, and sends the reply to the API. */
 async function answerApprovals(
   client: ApiClient,
   view: RunResponse,
@@ -56,7 +56,7 @@ async function answerApprovals(
   }
 }
 
-/** Polls the run until it ends; answers approvals on the terminal when `interactive`. */
+/** Polls the run until it ends, prompting for approvals when `interactive` is set. */
 async function waitForRun(
   client: ApiClient,
   runId: string,

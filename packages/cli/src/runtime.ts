@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { PerfplaneError } from '@perfplane/core';
 import { ApiClient } from './client.js';
 
-/** Longest wait for a freshly started embedded service, in milliseconds. */
+/** Maximum wait for a freshly started embedded service, in milliseconds. */
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 

@@ -42,7 +42,7 @@ export async function readLock(store: Store, environment: string): Promise<LockS
   return (await store.getLock(environment)) ?? { environment, fence: 0 };
 }
 
-/** Returns the run that holds the environment, or the newest run when it has not finished. */
+/** Returns the run that owns the environment lock, or the newest run when it has not finished. */
 export async function activeRun(store: Store, environment: string): Promise<Run | undefined> {
   const lock = await readLock(store, environment);
   if (lock.owner) {

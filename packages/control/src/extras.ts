@@ -14,7 +14,7 @@ export async function costSaving(
   return { environment: env.name, action: request.action, results };
 }
 
-/** Returns where the latest report of the environment is, or says there is none yet. */
+/** Returns the location of the environment's latest report, or a message that there is none yet. */
 export async function report(deps: ControlDeps, environment: string) {
   const env = await deps.loadEnvironment(environment);
   const keys = (await deps.artifacts.list(`reports/${env.name}/`)).map((entry) => entry.key).sort();

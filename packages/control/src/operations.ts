@@ -121,6 +121,7 @@ const RESUMABLE: Run['status'][] = ['failed', 'interrupted', 'stopped', 'require
 export async function resume(deps: ControlDeps, environment: string): Promise<Run> {
   const env = await deps.loadEnvironment(environment);
   await assertEnvironmentFree(deps.store, env.name);
+
   const runs = await deps.store.listRuns(env.name, 20);
   const latest = runs.find((run) => runKind(run.runId) === 'run');
   if (!latest || !RESUMABLE.includes(latest.status)) {
@@ -129,6 +130,7 @@ export async function resume(deps: ControlDeps, environment: string): Promise<Ru
       `nothing to resume in "${env.name}": no failed, stopped or interrupted run; start one with \`perfplane run-all\``,
     );
   }
+
   const states = await phaseMap(deps, env.name);
   const remaining = latest.phases.filter((id) => !isPhaseDone(statusOf(states, id)));
   if (remaining.length === 0) {
@@ -137,6 +139,7 @@ export async function resume(deps: ControlDeps, environment: string): Promise<Ru
       `nothing to resume in "${env.name}": every phase of run ${latest.runId} is done`,
     );
   }
+
   await deps.preflight?.(remaining, 'deploy');
   // The store allows a failed, stopped or interrupted run back to running only.
   const run = await deps.store.updateRun(latest.runId, {
@@ -229,6 +232,7 @@ export async function skip(
       `skipping ${phase.id} needs a reason; repeat with \`perfplane skip ${phase.id} --reason "<why>"\``,
     );
   }
+
   await assertEnvironmentFree(deps.store, env.name);
   const states = await phaseMap(deps, env.name);
   const missing = phase.dependsOn.filter(
@@ -240,6 +244,7 @@ export async function skip(
       `cannot skip ${phase.id}: ${missing.join(', ')} not completed or skipped; deploy or skip ${missing[0]} first`,
     );
   }
+
   // The skip is written under the lock by the validate run it starts, so
   // no other run can change the phase between the two.
   const run = await createRunRecord(deps, env.name, 'validate', [phase.id], false);
@@ -269,6 +274,7 @@ export async function skip(
   } finally {
     await deps.store.releaseLock(env.name, run.runId, grant.fence);
   }
+
   return startExecution(deps, run);
 }
 
@@ -357,7 +363,7 @@ export interface ApprovalRequest {
   approved: boolean;
 }
 
-/** Stores a person's answer for a phase waiting for approval in an interactive run. */
+/** Stores the approval or rejection of a phase that an interactive run waits for. */
 export async function approve(
   deps: ControlDeps,
   runId: string,

@@ -19,7 +19,7 @@ export type {
   StateRepository as Store,
 } from '@perfplane/store';
 
-/** Which state machine a run executes. */
+/** Name of the state machine a run executes. */
 export type MachineName = 'run' | 'rollback' | 'validate';
 
 /** Object storage for bundles, phase outputs and reports; the store's Artifacts class fits. */

@@ -40,7 +40,7 @@ export interface StepInput {
 export interface StepOptions {
   /** Milliseconds between looks at the store while an approval is pending. */
   approvalPollMs?: number;
-  /** Longest wait for an approval, in milliseconds. */
+  /** Maximum wait for an approval, in milliseconds. */
   approvalTimeoutMs?: number;
   /** Ends a pending approval wait, for example when the service shuts down. */
   signal?: AbortSignal;

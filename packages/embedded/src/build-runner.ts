@@ -24,7 +24,7 @@ export interface BuildRequest {
   fence: number;
 }
 
-/** What a finished build returns, shaped like CodeBuild's StartBuild result. */
+/** Result of a finished build, shaped like CodeBuild's StartBuild result. */
 export interface BuildResult {
   Build: { Id: string; BuildStatus: 'SUCCEEDED'; ExitCode: number; LastStep: string; Log: string };
 }

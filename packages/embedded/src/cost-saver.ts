@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CostSaver, CostSavingResult, Store } from '@perfplane/control';
 import { PHASES } from '@perfplane/core';
 
-/** Longest run of one phase's cost-saving script, in milliseconds. */
+/** Maximum run time of one phase's cost-saving script, in milliseconds. */
 const SCRIPT_TIMEOUT_MS = 30 * 60 * 1000;
 
 /**

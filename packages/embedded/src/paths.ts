@@ -14,7 +14,7 @@ export function statePaths(home: string) {
   };
 }
 
-/** The state folder: $PERFPLANE_HOME, else .perfplane under the repository root. */
+/** Returns the state folder: $PERFPLANE_HOME, else .perfplane under the repository root. */
 export function defaultHome(root: string): string {
   return process.env.PERFPLANE_HOME ?? path.join(root, '.perfplane');
 }

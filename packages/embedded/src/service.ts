@@ -32,7 +32,7 @@ import { statePaths } from './paths.js';
 import { recoverInterruptedRuns } from './recovery.js';
 
 export const TABLE_NAME = 'perfplane';
-/** Longest wait at shutdown for task handlers still writing to the store, in milliseconds. */
+/** Maximum wait at shutdown for task handlers still writing to the store, in milliseconds. */
 const SHUTDOWN_WAIT_MS = 10_000;
 export const BUCKET_NAME = 'perfplane-artifacts';
 
@@ -102,7 +102,7 @@ function variablesOf(input: unknown): Record<string, string> {
 }
 
 /**
- * Runs the build a CodeBuild task asks for. A validate build of a phase the
+ * Runs the build a CodeBuild task requests. A validate build of a phase the
  * run did not select, or that is not deployed, succeeds without running:
  * there is nothing to check, and recordValidation reports it as such.
  */

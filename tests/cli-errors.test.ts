@@ -122,3 +122,26 @@ describe('cli errors', () => {
     expect(info.mode & 0o777).toBe(0o600);
   });
 });
+
+describe('thin verbs', () => {
+  it('report before analysis', async () => {
+    const result = await cli(workspace, ['report']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('no report yet for "rehearsal"');
+  });
+
+  it('cost-saving with nothing deployed', async () => {
+    const result = await cli(workspace, ['cost-saving', '--retain-data']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('no deployed phase to scale');
+  });
+
+  it('support-bundle writes a file', async () => {
+    const result = await cli(workspace, ['support-bundle']);
+    expect(result.code).toBe(0);
+    const file = /support bundle: (.+\.tar\.gz)/.exec(result.stdout)?.[1] ?? '';
+    expect(file.startsWith(path.join(workspace.home, 'bundles'))).toBe(true);
+    expect((await stat(file)).size).toBeGreaterThan(0);
+  });
+});
+

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode, isPerfplaneError, PerfplaneError } from '@perfplane/core';
+import { type ErrorCode, isPerfplaneError, PerfplaneError } from '@perfplane/core';
 import { z } from 'zod';
 import { costSaving, report } from './extras.js';
 import {
@@ -237,4 +237,10 @@ export async function handleApiRequest(
   }
 }
 
-export { ERROR_CODES };
+/** Binds the router to one set of ports, for a Lambda or server that serves many requests. */
+export function createApiRouter(
+  deps: ControlDeps,
+  onError?: (error: unknown) => void,
+): (request: ApiRequest) => Promise<ApiResponse> {
+  return (request) => handleApiRequest(deps, request, onError);
+}

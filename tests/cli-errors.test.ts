@@ -144,4 +144,3 @@ describe('thin verbs', () => {
     expect((await stat(file)).size).toBeGreaterThan(0);
   });
 });
-

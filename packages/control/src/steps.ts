@@ -166,6 +166,13 @@ async function beginPhase(deps: ControlDeps, input: StepInput): Promise<{ attemp
   const id = requirePhase(input);
   const action = input.action ?? 'deploy';
   const fence = await fenceOf(deps, input);
+  // Each phase starts a fresh lease, so a run longer than one lease keeps its lock.
+  await deps.store.renewLock({
+    environment: input.environment,
+    owner: run.runId,
+    fence,
+    leaseMs: LOCK_LEASE_MS,
+  });
   const state = await deps.store.updatePhaseState(
     input.environment,
     id,

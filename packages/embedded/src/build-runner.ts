@@ -4,7 +4,12 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { BuildController, PhaseAction, Store } from '@perfplane/control';
+import {
+  type BuildController,
+  LOCK_LEASE_MS,
+  type PhaseAction,
+  type Store,
+} from '@perfplane/control';
 import {
   type Environment,
   findPhase,
@@ -15,6 +20,9 @@ import {
 } from '@perfplane/core';
 import { BUILD_PHASES, type BuildPhaseName, type Buildspec, loadBuildspec } from './buildspec.js';
 import { groupAlive, killGroup } from './process-group.js';
+
+/** Interval between lock renewals while a build runs, in milliseconds. */
+const LEASE_RENEW_MS = 10 * 60 * 1000;
 
 export interface BuildRequest {
   runId: string;
@@ -93,6 +101,7 @@ export class LocalBuildRunner implements BuildController {
     const handle: ActiveBuild = { stopped: false };
     this.active.set(buildId, handle);
     const recorder = new DirectiveRecorder(this.options, request, buildId, logFile);
+    let renewal: NodeJS.Timeout | undefined;
     try {
       await this.options.store.appendEvent(request.runId, {
         type: 'build-started',
@@ -103,6 +112,7 @@ export class LocalBuildRunner implements BuildController {
       await recorder.start();
       const variables = await this.variables(request, env, spec);
       const deadline = Date.now() + timeoutMinutes(env, request.phase) * 60_000;
+      renewal = setInterval(() => void this.renewLease(request, log), LEASE_RENEW_MS);
       log.write(
         `[perfplane] ${request.action} ${request.phase} run ${request.runId} build ${buildId}\n`,
       );
@@ -117,9 +127,24 @@ export class LocalBuildRunner implements BuildController {
       await recorder.flush();
       return await this.finish(request, buildId, exitCode, handle, recorder, logFile);
     } finally {
+      clearInterval(renewal);
       this.active.delete(buildId);
       await rm(this.recordFile(buildId), { force: true });
       await new Promise<void>((resolve) => log.end(resolve));
+    }
+  }
+
+  /** Renews the run's lock lease, so a build longer than one lease keeps the lock. */
+  private async renewLease(request: BuildRequest, log: WriteStream): Promise<void> {
+    try {
+      await this.options.store.renewLock({
+        environment: request.environment,
+        owner: request.runId,
+        fence: request.fence,
+        leaseMs: LOCK_LEASE_MS,
+      });
+    } catch (error) {
+      log.write(`[perfplane] lock renewal failed: ${(error as Error).message}\n`);
     }
   }
 

@@ -14,3 +14,17 @@ if [[ "$ci" == true ]]; then
 elif [[ ! -d node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
+
+# The test suite lints every phase and buildspec script with shellcheck.
+if [[ "$ci" == true ]] && ! command -v shellcheck >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq shellcheck
+  else
+    echo "setup: shellcheck is missing and apt-get is not available; install shellcheck" >&2
+    exit 1
+  fi
+fi
+
+# k6 drives the load tests; the pinned version is built with Go when missing.
+# Callers find it through phases/lib/k6.sh (PERFPLANE_K6, PATH, $(go env GOPATH)/bin).
+scripts/install-k6.sh

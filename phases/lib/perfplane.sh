@@ -17,5 +17,6 @@ pp_unmet() {
   printf '##perfplane[unmet] %s\n' "$1"
 }
 
+# shellcheck disable=SC2034 # read by the scripts that source this file
 # Exit status that tells the runner requirements are unmet, not that it failed.
 readonly PP_REQUIREMENTS_NOT_MET=3

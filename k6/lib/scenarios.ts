@@ -1,0 +1,46 @@
+import type { Options, Scenario } from 'k6/options';
+import { type Config, durationSeconds, type Stage } from './config.ts';
+
+/** Time a stage's executor may take to finish iterations in flight after the stage ends. */
+const GRACEFUL_STOP = '10s';
+
+function scenarioName(stage: Stage, index: number): string {
+  return `${String(index + 1).padStart(2, '0')}_${stage.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+/**
+ * One constant-arrival-rate scenario per stage, started one after the other.
+ * Without explicit VU counts, 1 VU per 5 transfers a second is pre-allocated
+ * (at least 5) and up to 2 per transfer a second are allowed (at least 20).
+ */
+export function ladderScenarios(stages: Stage[]): Record<string, Scenario> {
+  const scenarios: Record<string, Scenario> = {};
+  let startSeconds = 0;
+  stages.forEach((stage, index) => {
+    scenarios[scenarioName(stage, index)] = {
+      executor: 'constant-arrival-rate',
+      rate: stage.rate,
+      timeUnit: '1s',
+      duration: stage.duration,
+      preAllocatedVUs: stage.preAllocatedVUs ?? Math.max(5, Math.ceil(stage.rate / 5)),
+      maxVUs: stage.maxVUs ?? Math.max(20, Math.ceil(stage.rate * 2)),
+      startTime: `${startSeconds}s`,
+      gracefulStop: GRACEFUL_STOP,
+      tags: { stage: stage.name },
+    };
+    // The next stage starts once this one and its graceful stop are over, so stages never overlap.
+    startSeconds += durationSeconds(stage.duration) + durationSeconds(GRACEFUL_STOP);
+  });
+  return scenarios;
+}
+
+/**
+ * Thresholds from the environment's target: end-to-end p95 and the share
+ * of failed transfers. k6 exits with status 99 when one is crossed.
+ */
+export function targetThresholds(config: Config): Options['thresholds'] {
+  return {
+    transfer_e2e_duration: [`p(95)<${config.p95Ms}`],
+    transfer_errors: [`rate<=${config.maxErrorRate}`],
+  };
+}

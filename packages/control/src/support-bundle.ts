@@ -8,6 +8,8 @@ import { type RedactionCount, redact } from './redact.js';
 
 /** Largest share of one log kept in a bundle, in bytes; the tail is kept. */
 export const MAX_LOG_BYTES = 2 * 1024 * 1024;
+/** Largest total of logs in a bundle, in bytes; logs past it are listed as omitted. */
+export const MAX_BUNDLE_LOG_BYTES = 50 * 1024 * 1024;
 /** Runs of the environment included, newest first. */
 const RUNS_IN_BUNDLE = 10;
 
@@ -20,6 +22,8 @@ export interface SupportBundle {
   bytes: number;
   files: number;
   redactions: { file: string; counts: RedactionCount[] }[];
+  /** Logs left out because the bundle reached its size cap. */
+  omitted: string[];
 }
 
 function tail(text: string): string {
@@ -45,7 +49,9 @@ export async function buildSupportBundle(
   try {
     const root = path.join(work, 'bundle');
     const redactions: SupportBundle['redactions'] = [];
+    const omitted: string[] = [];
     let files = 0;
+    let logBytes = 0;
     const add = async (name: string, text: string) => {
       const clean = redact(text);
       if (clean.counts.length > 0) {
@@ -63,10 +69,23 @@ export async function buildSupportBundle(
       const events = await deps.store.listEvents(run.runId);
       await add(`runs/${run.runId}/events.json`, JSON.stringify(events, null, 2));
       for (const log of await deps.logs.readRunLogs(run.runId)) {
-        await add(`runs/${run.runId}/logs/${path.basename(log.name)}`, tail(log.text));
+        const name = `runs/${run.runId}/logs/${path.basename(log.name)}`;
+        const text = tail(log.text);
+        logBytes += Buffer.byteLength(text);
+        if (logBytes > MAX_BUNDLE_LOG_BYTES) {
+          omitted.push(name);
+          continue;
+        }
+        await add(name, text);
       }
     }
-    const manifest = { environment: env.name, createdAt: nowIso(deps), files, redactions };
+    const manifest = {
+      environment: env.name,
+      createdAt: nowIso(deps),
+      files,
+      redactions,
+      omitted,
+    };
     await writeFile(path.join(root, 'manifest.json'), JSON.stringify(manifest, null, 2));
 
     const archive = path.join(work, fileName);
@@ -88,6 +107,7 @@ export async function buildSupportBundle(
       bytes: body.length,
       files: files + 1,
       redactions,
+      omitted,
     };
   } finally {
     await rm(work, { recursive: true, force: true });

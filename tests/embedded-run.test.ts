@@ -142,6 +142,9 @@ describe('embedded run', () => {
       return events.find((event) => event.type === 'approval-requested');
     }, 'the approval request');
     expect(await workspace?.trace()).toEqual([]);
+    const waiting = await progress(svc.deps, 'rehearsal');
+    expect(waiting.phases[0]?.awaitingApproval).toBe(true);
+    expect(waiting.phases[1]?.awaitingApproval).toBe(false);
     await approve(svc.deps, run.runId, { phase: '01', action: 'deploy', approved: true });
     expect((await waitForRun(svc.deps.store, run.runId)).status).toBe('succeeded');
   });

@@ -11,6 +11,7 @@ export interface PhaseView {
   reason?: string;
   error?: { code: string; message: string };
   unmet?: string[];
+  awaitingApproval?: boolean;
 }
 
 export interface RunSummary {
@@ -62,6 +63,9 @@ export function formatTimestamp(iso: string | undefined): string {
 }
 
 function describe(phase: PhaseView): { icon: string; text: string } {
+  if (phase.awaitingApproval) {
+    return { icon: '⏸️', text: `Awaiting Approval: perfplane approve ${phase.phaseId}` };
+  }
   switch (phase.status) {
     case 'completed':
       return { icon: '✅', text: `Completed: ${formatTimestamp(phase.endedAt)}` };

@@ -64,6 +64,11 @@ describe('phaseLine', () => {
     });
     expect(line).toBe('⛔ 01-prerequisites    [Requirements Not Met: helm >= 3.14; EKS quota]');
   });
+  it('awaiting approval', () => {
+    expect(
+      phaseLine({ phaseId: '04-mojaloop', status: 'not-started', awaitingApproval: true }),
+    ).toBe('⏸️  04-mojaloop        [Awaiting Approval: perfplane approve 04-mojaloop]');
+  });
   it('long id keeps a space', () => {
     expect(phaseLine({ phaseId: '07-performance-tests', status: 'not-started' })).toBe(
       '⏹️  07-performance-tests [Not Started]',

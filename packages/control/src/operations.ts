@@ -413,11 +413,27 @@ export async function getRun(deps: ControlDeps, runId: string): Promise<RunView>
 export interface ProgressView {
   environment: string;
   run?: Run & { kind: MachineName };
-  phases: (PhaseState & { title: string; provided?: string })[];
+  phases: (PhaseState & { title: string; provided?: string; awaitingApproval: boolean })[];
   percent: number;
   elapsedSeconds: number;
   remainingSeconds: number;
   lock: { owner?: string; since?: string };
+}
+
+/** Phases whose approval the run requested and nobody has answered yet. */
+async function awaitingApproval(deps: ControlDeps, runId: string): Promise<PhaseId[]> {
+  const pending = new Set<PhaseId>();
+  for (const event of await deps.store.listEvents(runId)) {
+    if (!event.phase) {
+      continue;
+    }
+    if (event.type === 'approval-requested') {
+      pending.add(event.phase);
+    } else if (event.type === 'approval-granted' || event.type === 'approval-rejected') {
+      pending.delete(event.phase);
+    }
+  }
+  return [...pending];
 }
 
 /** Gathers what the progress view shows for the environment's latest deploy run. */
@@ -426,6 +442,7 @@ export async function progress(deps: ControlDeps, environment: string): Promise<
   const runs = await deps.store.listRuns(env.name, 20);
   const run = runs.find((entry) => runKind(entry.runId) === 'run') ?? runs[0];
   const states = await phaseMap(deps, env.name);
+  const waiting = run && !isRunFinished(run.status) ? await awaitingApproval(deps, run.runId) : [];
   const phases = PHASES.map((phase) => {
     const state = states.get(phase.id) ?? {
       environment: env.name,
@@ -436,7 +453,12 @@ export async function progress(deps: ControlDeps, environment: string): Promise<
       outputs: {},
       fence: 0,
     };
-    return { ...state, title: phase.title, provided: env.provided[phase.id] };
+    return {
+      ...state,
+      title: phase.title,
+      provided: env.provided[phase.id],
+      awaitingApproval: waiting.includes(phase.id),
+    };
   });
   const covered =
     run && runKind(run.runId) === 'run' ? run.phases : PHASES.map((phase) => phase.id);

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -11,7 +11,7 @@ import {
   validateAll,
 } from '@perfplane/control';
 import { PHASE_IDS } from '@perfplane/core';
-import { type RunningService, startService } from '@perfplane/embedded';
+import { groupAlive, type RunningService, startService } from '@perfplane/embedded';
 import { extract } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -161,6 +161,31 @@ describe('embedded run', () => {
     expect(ended.status).toBe('stopped');
     expect(await workspace?.trace()).toEqual([]);
     expect((await emergencyStop(svc.deps, 'rehearsal')).stopped).toBe(false);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('interrupts the run for resume', async () => {
+    const ws = await makeWorkspace({ '02-infrastructure': 'long-running' });
+    const first = await start(ws);
+    const run = await startRun(first.deps, 'rehearsal', {});
+    const pgidFile = path.join(ws.home, 'pgid-02-infrastructure');
+    const pgid = await waitFor(async () => {
+      const text = await readFile(pgidFile, 'utf8').catch(() => '');
+      return text.trim() ? Number(text) : undefined;
+    }, 'the long build');
+    await first.close();
+    expect(groupAlive(pgid)).toBe(false);
+
+    const second = await start(ws);
+    const interrupted = await second.deps.store.getRun(run.runId);
+    expect(interrupted?.status).toBe('interrupted');
+    const state = await second.deps.store.getPhaseState('rehearsal', '02-infrastructure');
+    expect(state.status).toBe('stopped');
+
+    await writeFile(path.join(ws.home, 'release-02-infrastructure'), '');
+    await resume(second.deps, 'rehearsal');
+    expect((await waitForRun(second.deps.store, run.runId)).status).toBe('succeeded');
   });
 });
 

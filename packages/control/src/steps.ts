@@ -276,7 +276,9 @@ async function recordFailure(
   const cause = describeCause(input.error);
 
   let outcome: FailureOutcome = 'PhaseFailed';
-  if (['stopping', 'stopped'].includes(run.status) || input.error?.Error === 'RunStopped') {
+  // A stopped or interrupted run's builds fail because they were killed, not on their own.
+  const halted = run.status === 'stopping' || isRunFinished(run.status);
+  if (halted || input.error?.Error === 'RunStopped') {
     outcome = 'RunStopped';
   } else if (
     input.error?.Error === 'RequirementsNotMet' ||
@@ -286,7 +288,8 @@ async function recordFailure(
     outcome = 'RequirementsNotMet';
   }
 
-  const error = { code: outcome, message: failing ? `${failing.phaseId}: ${cause}` : cause };
+  const named = !failing || cause.startsWith(failing.phaseId);
+  const error = { code: outcome, message: named ? cause : `${failing.phaseId}: ${cause}` };
   if (
     failing &&
     outcome !== 'RunStopped' &&

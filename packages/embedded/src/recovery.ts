@@ -15,9 +15,6 @@ export async function recoverInterruptedRuns(parts: {
   logger: Logger;
 }): Promise<string[]> {
   const { store, runner, logger } = parts;
-  for (const killed of await runner.killLeftovers()) {
-    logger('warn', 'leftover-build-killed', killed);
-  }
   const interrupted: string[] = [];
   const now = new Date().toISOString();
   for (const environment of parts.environments) {
@@ -53,6 +50,11 @@ export async function recoverInterruptedRuns(parts: {
         logger('error', 'run-interrupted', { runId: run.runId, ...describeError(error) });
       }
     }
+  }
+  // Builds are killed after their runs are marked, so a step that sees a
+  // build fail finds its run already interrupted and records no failure.
+  for (const killed of await runner.killLeftovers()) {
+    logger('warn', 'leftover-build-killed', killed);
   }
   return interrupted;
 }

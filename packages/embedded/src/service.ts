@@ -286,6 +286,15 @@ async function shutdown(parts: {
     parts.server.close(() => resolve());
     parts.server.closeAllConnections();
   });
+  // Marks the runs interrupted before aborting their executions, because an
+  // aborted execution would otherwise record its run as stopped and leave
+  // the running phase behind. Recovery also kills the builds' process groups.
+  await recoverInterruptedRuns({
+    store: parts.store,
+    runner: parts.runner,
+    environments: parts.names,
+    logger: parts.logger,
+  });
   for (const executionId of parts.orchestrator.running()) {
     await parts.orchestrator.stop(executionId);
   }
@@ -294,12 +303,6 @@ async function shutdown(parts: {
   }
   // Task handlers still write to the store; wait for them, but not for ever.
   await Promise.race([Promise.allSettled([...parts.inflight]), sleep(SHUTDOWN_WAIT_MS)]);
-  await recoverInterruptedRuns({
-    store: parts.store,
-    runner: parts.runner,
-    environments: parts.names,
-    logger: parts.logger,
-  });
   for (const client of parts.clients) {
     client.destroy();
   }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -305,7 +305,8 @@ export class LocalBuildRunner implements BuildController {
     const pgid = child.pid;
     if (pgid !== undefined) {
       context.handle.pgid = pgid;
-      await writeFile(
+      // Written synchronously, so a stop or a restart never reads the previous command's group.
+      writeFileSync(
         this.recordFile(context.buildId),
         JSON.stringify({ buildId: context.buildId, runId: context.runId, pgid }),
       );

@@ -295,11 +295,11 @@ async function shutdown(parts: {
     environments: parts.names,
     logger: parts.logger,
   });
-  for (const executionId of parts.orchestrator.running()) {
-    await parts.orchestrator.stop(executionId);
-  }
   for (const buildId of parts.runner.activeBuilds()) {
     await parts.runner.stop(buildId);
+  }
+  for (const executionId of parts.orchestrator.running()) {
+    await parts.orchestrator.stop(executionId);
   }
   // Task handlers still write to the store; wait for them, but not for ever.
   await Promise.race([Promise.allSettled([...parts.inflight]), sleep(SHUTDOWN_WAIT_MS)]);

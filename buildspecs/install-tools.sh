@@ -12,7 +12,7 @@ HELM_VERSION=v3.18.6
 K6_VERSION=v1.4.2
 
 if [[ -z "${CODEBUILD_BUILD_ID:-}" || "${PERFPLANE_PLATFORM:-}" == rehearsal ]]; then
-  echo "install-tools: not on CodeBuild; using the tools on PATH"
+  echo "install-tools: skipped outside an AWS CodeBuild build; using the tools on PATH"
   exit 0
 fi
 

@@ -1,6 +1,6 @@
 /**
  * Load test: the transfer ladder. Each stage is a constant-arrival-rate
- * scenario; every iteration is one transfer (party lookup, quote, transfer)
+ * scenario. Every iteration is one transfer (party lookup, quote, transfer)
  * between a weighted payer/payee pair, through the SDK outbound API or the
  * FSPIOP API (TRANSFER_API). Thresholds come from the environment's target.
  *

@@ -32,9 +32,9 @@ export interface Config {
   /** SDK outbound base URL per payer, `{dfsp}` replaced by the DFSP id. */
   sdkUrlTemplate: string;
   fspiopUrl: string;
-  /** Where the FSPIOP callbacks of a DFSP can be read, `{dfsp}` replaced. */
+  /** Callback inbox URL of a DFSP, with `{dfsp}` replaced by its id. */
   callbackUrlTemplate: string;
-  /** Longest wait for one FSPIOP callback, in milliseconds. */
+  /** Maximum wait for one FSPIOP callback, in milliseconds. */
   callbackTimeoutMs: number;
   dfsps: Dfsp[];
   pairs: Pair[];
@@ -90,8 +90,8 @@ const DEFAULT_DFSPS: Dfsp[] = [
 ];
 
 /**
- * Pairs of equal weight: DFSPs named payer* send to DFSPs named payee*; when
- * no names say so, every DFSP sends to every other.
+ * Pairs of equal weight: DFSPs named payer* send to DFSPs named payee*. When
+ * no DFSP is named so, every DFSP sends to every other.
  */
 export function defaultPairs(dfsps: Dfsp[]): Pair[] {
   const payers = dfsps.filter((d) => d.id.includes('payer'));

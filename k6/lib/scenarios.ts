@@ -9,7 +9,7 @@ function scenarioName(stage: Stage, index: number): string {
 }
 
 /**
- * One constant-arrival-rate scenario per stage, started one after the other.
+ * Builds one constant-arrival-rate scenario per stage, started one after the other.
  * Without explicit VU counts, 1 VU per 5 transfers a second is pre-allocated
  * (at least 5) and up to 2 per transfer a second are allowed (at least 20).
  */

@@ -112,7 +112,7 @@ function body<T>(response: RefinedResponse<ResponseType | undefined>): T | undef
 const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' };
 
 /**
- * One transfer through the payer's synchronous SDK outbound API: party
+ * Runs one transfer through the payer's synchronous SDK outbound API: party
  * lookup, quote, transfer. Returns true when it was committed.
  */
 export function sdkTransfer(config: Config): boolean {
@@ -193,8 +193,8 @@ function awaitCallback(config: Config, payer: string, path: string, name: string
 }
 
 /**
- * One transfer through the hub's FSPIOP API as the payer DFSP: each request
- * answers 202, and the stage ends when its PUT callback arrives.
+ * Runs one transfer through the hub's FSPIOP API as the payer DFSP. Each
+ * request returns 202, and its stage ends when the PUT callback arrives.
  */
 export function fspiopTransfer(config: Config): boolean {
   const plan = planTransfer(config);

@@ -6,6 +6,8 @@ PHASE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib/entry.sh
 source "$PHASE_DIR/../lib/entry.sh"
 pp_begin troubleshoot "$@"
+# shellcheck source=../lib/aws.sh
+source "$PHASE_DIR/../lib/aws.sh"
 # shellcheck source=scripts/check.sh
 source "$PHASE_DIR/scripts/check.sh"
 

@@ -30,11 +30,20 @@ step_releases() {
   PP_HELM_TIMEOUT=15m pp_install_releases "$PHASE_DIR/config/charts.tsv" 20 90
 }
 
+ingress_hostname() {
+  kubectl get service -n ingress-nginx ingress-nginx-controller \
+    -o jsonpath='{.status.loadBalancer.ingress[0].hostname}' 2>/dev/null
+}
+
+ingress_has_hostname() {
+  [[ -n "$(ingress_hostname)" ]]
+}
+
 step_record() {
-  local hostname
-  hostname="$(kubectl get service -n ingress-nginx ingress-nginx-controller \
-    -o jsonpath='{.status.loadBalancer.ingress[0].hostname}')"
-  pp_record ingress_hostname "$hostname"
+  # AWS assigns the NLB's DNS name a minute or two after the Service exists.
+  pp_wait_until 600 15 "the internal load balancer of ingress-nginx/ingress-nginx-controller (check the subnets' internal-elb tag)" \
+    ingress_has_hostname
+  pp_record ingress_hostname "$(ingress_hostname)"
   pp_record kafka_bootstrap "backend-kafka.mojaloop.svc.cluster.local:9092"
 }
 

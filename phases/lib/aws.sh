@@ -2,6 +2,27 @@
 # AWS, Kubernetes and Helm helpers shared by the AWS paths of the phase
 # scripts. Source after entry.sh.
 
+# pp_has_local_credentials: whether the AWS CLI can find credentials without a
+# network call. The instance metadata service is only consulted when the
+# operator has not disabled it.
+pp_has_local_credentials() {
+  if [[ -n "${AWS_ACCESS_KEY_ID:-}" ]]; then
+    # Access key ids of IAM users start with AKIA and temporary ones with ASIA;
+    # anything else (a test placeholder such as "test") cannot authenticate.
+    [[ "$AWS_ACCESS_KEY_ID" =~ ^(AKIA|ASIA)[A-Z0-9]{12,}$ && -n "${AWS_SECRET_ACCESS_KEY:-}" ]] && return 0
+    PP_CREDENTIALS_HINT="AWS_ACCESS_KEY_ID is set but is not an AWS access key id (expected AKIA... or ASIA...)"
+    return 1
+  fi
+  [[ -n "${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI:-}${AWS_CONTAINER_CREDENTIALS_FULL_URI:-}" ]] && return 0
+  [[ -n "${AWS_WEB_IDENTITY_TOKEN_FILE:-}" ]] && return 0
+  [[ -n "${AWS_PROFILE:-}" ]] && return 0
+  local file
+  for file in "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}" "${AWS_CONFIG_FILE:-$HOME/.aws/config}"; do
+    [[ -f "$file" ]] && grep -qE '^(aws_access_key_id|credential_process|sso_start_url|sso_session|role_arn)' "$file" && return 0
+  done
+  [[ "${AWS_EC2_METADATA_DISABLED:-false}" != true ]] && [[ -n "${CODEBUILD_BUILD_ID:-}" ]]
+}
+
 # pp_aws ARGS...: the AWS CLI with bounded timeouts, JSON output, the
 # environment's Region and no pager.
 pp_aws() {
@@ -83,3 +104,17 @@ pp_helm_upgrade() {
     pp_fail "helm release $namespace/$release ($chart $version) failed; run ./troubleshoot.sh --env $PERFPLANE_ENV to see its pods and events"
   fi
 }
+
+# pp_require_aws_credentials: fail before any network call when no usable
+# credentials are configured, naming what is missing.
+pp_require_aws_credentials() {
+  if ! pp_has_local_credentials; then
+    pp_fail "no usable AWS credentials: ${PP_CREDENTIALS_HINT:-none found}. Set AWS_PROFILE or keys, or run on CodeBuild; 01-prerequisites lists what is missing"
+  fi
+}
+
+# Every AWS phase needs credentials, so sourcing this file checks them.
+# 01-prerequisites is the exception: it reports them as an unmet requirement.
+if [[ "${PP_PHASE:-}" != 01-prerequisites ]]; then
+  pp_require_aws_credentials
+fi

@@ -93,6 +93,8 @@ pp_begin() {
   shift
   pp_parse_args "$@"
   PP_PLATFORM="$(pp_platform)"
+  # Exported so the rehearsal scripts and child processes see the same platform.
+  export PERFPLANE_PLATFORM="$PP_PLATFORM"
   case "$PP_PLATFORM" in
     rehearsal)
       local rehearsal="$PHASE_DIR/scripts/rehearsal.sh"

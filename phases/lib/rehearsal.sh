@@ -22,9 +22,31 @@ pp_tsx() {
   (cd "$PP_ROOT" && node --import tsx "$@")
 }
 
-# pp_env_get PATH...: prints values of the current environment file, one a line.
+# pp_env_load: reads and validates the environment file into PP_ENV_JSON.
+# Call it in the script itself: a call inside $(...) would keep the value
+# only in that subshell.
+pp_env_load() {
+  if [[ -z "${PP_ENV_JSON:-}" ]]; then
+    PP_ENV_JSON="$(pp_tsx scripts/env-get.ts "$PERFPLANE_ENV" .)" || return 1
+  fi
+}
+
+# pp_env_get PATH...: prints values of the current environment file, one a
+# line: strings and numbers as they are, objects and arrays as JSON.
 pp_env_get() {
-  pp_tsx scripts/env-get.ts "$PERFPLANE_ENV" "$@"
+  pp_env_load || return 1
+  node -e '
+    const environment = JSON.parse(process.argv[1]);
+    for (const dotted of process.argv.slice(2)) {
+      let value = environment;
+      for (const key of dotted.split(".")) value = value?.[key];
+      if (value === undefined) {
+        console.error(`environment has no value at "${dotted}"`);
+        process.exit(2);
+      }
+      console.log(typeof value === "object" ? JSON.stringify(value) : String(value));
+    }
+  ' "$PP_ENV_JSON" "$@"
 }
 
 # pp_pid_alive PIDFILE NAME: true when PIDFILE names a live process whose
@@ -71,7 +93,7 @@ pp_sim_running() {
   pp_pid_alive "$PP_SIM_PID_FILE" "packages/simulator/src/main.ts"
 }
 
-# pp_sim_healthy URL: true when GET URL/health answers 200.
+# pp_sim_healthy URL: true when GET URL/health returns 200.
 pp_sim_healthy() {
   curl -fsS --max-time 2 "$1/health" >/dev/null 2>&1
 }
@@ -79,7 +101,7 @@ pp_sim_healthy() {
 # pp_sim_start: starts the simulator detached, loading the kept ledger, and
 # waits up to 30 s for /health. Does nothing when it already runs.
 pp_sim_start() {
-  local url port latency error_rate
+  local url port latency error_rate settings
   if pp_sim_running; then
     echo "simulator already running (pid $(cat "$PP_SIM_PID_FILE"))"
     return 0
@@ -88,19 +110,23 @@ pp_sim_start() {
   port="${PERFPLANE_SIMULATOR_PORT:-${settings[0]}}"
   latency="${settings[1]}"
   error_rate="${settings[2]}"
+
   url="http://127.0.0.1:${port}"
   if pp_sim_healthy "$url"; then
-    echo "port ${port} already answers /health but no simulator pid is recorded in ${PP_SIM_PID_FILE}; stop that process or set PERFPLANE_SIMULATOR_PORT" >&2
+    echo "port ${port} already responds to /health but no simulator pid is recorded in ${PP_SIM_PID_FILE}; stop that process or set PERFPLANE_SIMULATOR_PORT" >&2
     return 1
   fi
+
   mkdir -p "$PP_SIM_DIR"
+  # The redirections cover the whole subshell, so no process keeps the
+  # caller's stdout open after this function returns.
   (
-    cd "$PP_ROOT" &&
-      setsid nohup node --import tsx packages/simulator/src/main.ts \
-        --port "$port" --state "$PP_SIM_LEDGER" --latency-ms "$latency" \
-        --error-rate "$error_rate" --pid-file "$PP_SIM_PID_FILE" \
-        >>"$PP_SIM_LOG" 2>&1 </dev/null &
-  )
+    cd "$PP_ROOT" || exit 1
+    exec setsid nohup node --import tsx packages/simulator/src/main.ts \
+      --port "$port" --state "$PP_SIM_LEDGER" --latency-ms "$latency" \
+      --error-rate "$error_rate" --pid-file "$PP_SIM_PID_FILE"
+  ) >>"$PP_SIM_LOG" 2>&1 </dev/null &
+
   for _ in $(seq 1 150); do
     if pp_sim_healthy "$url" && [[ -f "$PP_SIM_PID_FILE" ]]; then
       echo "simulator listening on ${url} (pid $(cat "$PP_SIM_PID_FILE"), ledger ${PP_SIM_LEDGER})"
@@ -108,7 +134,7 @@ pp_sim_start() {
     fi
     sleep 0.2
   done
-  echo "simulator did not answer ${url}/health within 30 s; last log lines:" >&2
+  echo "simulator did not respond on ${url}/health within 30 s; last log lines:" >&2
   tail -n 20 "$PP_SIM_LOG" >&2 || true
   return 1
 }
@@ -130,16 +156,19 @@ pp_k6_run() {
     echo "k6 not found; run scripts/install-k6.sh" >&2
     return 1
   }
+
   mkdir -p "$outdir" "$PP_K6_PID_DIR"
   pid_file="${PP_K6_PID_DIR}/${name}.pid"
   ticks_per_second="$(getconf CLK_TCK)"
   cores="$(nproc)"
+
   (cd "$PP_ROOT" && exec "$k6" run --quiet --no-color \
     --out "json=${outdir}/runner-1.json.gz" \
     --summary-export "${outdir}/summary.json" \
     "$@" "$script") >"${outdir}/k6.log" 2>&1 &
   local pid=$!
   echo "$pid" >"$pid_file"
+
   local start_ticks last_ticks now_ticks start_time last_time now_time peak=0 window
   start_ticks="$(pp_proc_ticks "$pid")"
   start_time="$(date +%s.%N)"
@@ -155,9 +184,11 @@ pp_k6_run() {
     last_ticks="$now_ticks"
     last_time="$now_time"
   done
+
   status=0
   wait "$pid" || status=$?
   rm -f "$pid_file"
+
   local total
   total="$(awk -v t="$((last_ticks - start_ticks))" -v hz="$ticks_per_second" -v s="$(awk -v a="$last_time" -v b="$start_time" 'BEGIN{print a-b}')" 'BEGIN{ if (s>0) printf "%.1f", 100*t/hz/s; else print 0 }')"
   pp_generator_health "$outdir" "$total" "$peak" "$cores" "$status"
@@ -197,6 +228,8 @@ pp_generator_health() {
       k6_cpu_avg_percent: Number(avg),
       k6_cpu_peak_percent: Number(peak),
       cores: Number(cores),
+      // The analysis reads maxCpuPercent as a share of all generator cores.
+      maxCpuPercent: Number(cores) > 0 ? Number(peak) / Number(cores) : Number(peak),
       k6_exit_status: Number(status),
       valid: reasons.length === 0,
       reasons,

@@ -1,4 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PHASE_IDS } from '@perfplane/core';
 import { describe, expect, it } from 'vitest';
@@ -75,5 +77,52 @@ describe('phase entry scripts', () => {
     expect(text).toContain('set -euo pipefail');
     expect(text).toContain(`pp_begin ${action} "$@"`);
     expect(statSync(file).mode & 0o111).not.toBe(0);
+  });
+});
+
+describe('buildspec commands', () => {
+  /** Runs every command of a buildspec in order with bash, as the local build runner does. */
+  function runBuildspec(phase: string, env: Record<string, string>) {
+    const spec = buildspecSchema.parse(loadBuildspec(phase));
+    const commands = [
+      spec.phases.install,
+      spec.phases.pre_build,
+      spec.phases.build,
+      spec.phases.post_build,
+    ]
+      .flatMap((step) => step?.commands ?? [])
+      .join('\n');
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key]) => !key.startsWith('PERFPLANE_') && key !== 'CODEBUILD_BUILD_ID',
+      ),
+    );
+    return spawnSync('bash', ['-e', '-c', commands], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...clean, ...spec.env?.variables, ...env },
+    });
+  }
+
+  it('run under rehearsal', () => {
+    const result = runBuildspec('03-kubernetes', {
+      PERFPLANE_PLATFORM: 'rehearsal',
+      PERFPLANE_ACTION: 'validate',
+      PERFPLANE_ENV: 'rehearsal',
+      PERFPLANE_HOME: mkdtempSync(path.join(tmpdir(), 'perfplane-buildspec-')),
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('install-tools: skipped outside an AWS CodeBuild build');
+    expect(result.stdout).toContain('##perfplane[progress] 100');
+  });
+
+  it('skip installs on rehearsal builds', () => {
+    const result = spawnSync('bash', ['buildspecs/install-tools.sh'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, CODEBUILD_BUILD_ID: 'perfplane:1', PERFPLANE_PLATFORM: 'rehearsal' },
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('skipped outside an AWS CodeBuild build');
   });
 });

@@ -63,10 +63,13 @@ describe('pp_begin', () => {
   it('hands over to rehearsal.sh', () => {
     const root = makeRepo('pp_begin deploy "$@"\necho aws path');
     const script = path.join(root, 'phases/09-demo/scripts/rehearsal.sh');
-    writeFileSync(script, '#!/usr/bin/env bash\necho "rehearsal $*"\n');
+    writeFileSync(
+      script,
+      '#!/usr/bin/env bash\necho "rehearsal $* $PERFPLANE_ENV $PERFPLANE_PLATFORM"\n',
+    );
     chmodSync(script, 0o755);
     const result = run(root, ['--env', 'demo', '--detailed']);
-    expect(result.stdout.trim()).toBe('rehearsal deploy --env demo --detailed');
+    expect(result.stdout.trim()).toBe('rehearsal deploy --env demo --detailed demo rehearsal');
   });
 
   it('reads the env variable', () => {

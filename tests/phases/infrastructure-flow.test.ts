@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeStubBin, runPhaseScript } from './run-script.js';
+import { makeStubBin, runPhaseScript, STAND_IN_CREDENTIALS } from './run-script.js';
 
 // Stand-ins for the AWS side. Each records its arguments in $CALLS so the
 // test can check the order of the steps.
@@ -79,6 +79,7 @@ function runWithStubs(script: string, args: string[], env: Record<string, string
     PATH: `${bin}${path.delimiter}${process.env.PATH}`,
     CALLS: calls,
     PERFPLANE_HOME: home,
+    ...STAND_IN_CREDENTIALS,
     ...env,
   });
   const log = readFileSync(calls, 'utf8').split('\n');
@@ -167,5 +168,25 @@ describe('02-infrastructure rollback', () => {
   it('keeps snapshots out of leftovers', () => {
     expect(run.stdout).toContain('##perfplane[output] leftover_resources=0');
     expect(run.stdout).toContain('no resources tagged perfplane:environment=aws-1000tps remain');
+  });
+});
+
+describe('02-infrastructure without credentials', () => {
+  it('fails before calling AWS', () => {
+    const bin = makeStubBin({ aws: awsStub, terraform: terraformStub, kubectl: kubectlStub });
+    const calls = path.join(bin, 'calls.log');
+    const result = runPhaseScript(
+      'phases/02-infrastructure/validate.sh',
+      ['--env', 'aws-1000tps'],
+      {
+        PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+        CALLS: calls,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('no usable AWS credentials');
+    expect(existsSync(calls)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeStubBin, runPhaseScript } from './run-script.js';
+import { makeStubBin, runPhaseScript, STAND_IN_CREDENTIALS } from './run-script.js';
 
 const validate = 'phases/01-prerequisites/validate.sh';
 
@@ -21,6 +21,7 @@ case "$*" in
 esac`;
 
 const helmStub = 'echo v3.18.6+g0000000';
+const k6Stub = 'echo "k6 v1.4.2 (go1.24, linux/amd64)"';
 
 describe('01-prerequisites validate', () => {
   it('lists what is missing without credentials', () => {
@@ -41,11 +42,10 @@ describe('01-prerequisites validate', () => {
   });
 
   it('reports a short vCPU quota', () => {
-    const bin = makeStubBin({ aws: awsStub, helm: helmStub });
+    const bin = makeStubBin({ aws: awsStub, helm: helmStub, k6: k6Stub });
     const result = runPhaseScript(validate, ['--env', 'aws-1000tps'], {
       PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
-      AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
+      ...STAND_IN_CREDENTIALS,
     });
     expect(result.stdout).toMatch(
       /Running On-Demand Standard instances \(vCPUs\)\s+L-1216C47A\s+200\s+32\s+168\s+short/,
@@ -58,11 +58,10 @@ describe('01-prerequisites validate', () => {
 
   it('passes when quotas suffice', () => {
     const roomy = awsStub.replace('L-1216C47A*) echo 32', 'L-1216C47A*) echo 512');
-    const bin = makeStubBin({ aws: roomy, helm: helmStub });
+    const bin = makeStubBin({ aws: roomy, helm: helmStub, k6: k6Stub });
     const result = runPhaseScript(validate, ['--env', 'aws-1000tps'], {
       PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
-      AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
+      ...STAND_IN_CREDENTIALS,
     });
     expect(result.stdout).not.toContain('##perfplane[unmet]');
     expect(result.stdout).toContain('##perfplane[progress] 100');

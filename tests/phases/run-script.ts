@@ -22,6 +22,12 @@ export function makeStubBin(stubs: Record<string, string>): string {
   return dir;
 }
 
+/** Credentials in the shape of an IAM user's key; they reach only the stand-in aws command. */
+export const STAND_IN_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
+  AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
+};
+
 /**
  * Runs a phase script with a clean AWS environment: no credentials unless
  * `env` sets them, the metadata service disabled and the config files absent.

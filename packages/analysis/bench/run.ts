@@ -36,6 +36,8 @@ const tsx = join(here, '..', '..', '..', 'node_modules', 'tsx', 'dist', 'loader.
 
 interface ChildFigures {
   seconds: number;
+  /** User plus system CPU time, which contention from other processes inflates far less than wall time. */
+  cpuSeconds: number;
   maxRssMb: number;
 }
 
@@ -50,26 +52,48 @@ function runNode(script: string, args: string[]): ChildFigures & { wall: number 
   return { ...figures, wall };
 }
 
-function timeShell(command: string): number {
+/** Runs a shell command; returns wall seconds and the CPU seconds bash's `time` reports. */
+function timeShell(command: string): { wall: number; cpu: number } {
   const started = performance.now();
-  const result = spawnSync('bash', ['-c', command], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${command} failed with status ${result.status}`);
-  return (performance.now() - started) / 1000;
+  const result = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time (${command})`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} failed with status ${result.status}: ${result.stderr}`);
+  const [user = 0, system = 0] =
+    result.stderr.trim().split('\n').pop()?.split(' ').map(Number) ?? [];
+  return { wall: (performance.now() - started) / 1000, cpu: user + system };
 }
 
 const rows: string[][] = [];
-const record = (what: string, seconds: number, bytes: number, rssMb: number | null, note = '') => {
+
+/** Adds a table row: wall time, MB/s of wall time, CPU time and MB per CPU second. */
+function record(
+  what: string,
+  timing: { wall: number; cpu: number },
+  bytes: number,
+  rssMb: number | null,
+  note = '',
+): void {
+  const perWall = bytes / 1e6 / timing.wall;
+  const perCpu = bytes / 1e6 / timing.cpu;
+  const rss = rssMb === null ? '' : rssMb.toFixed(0);
   rows.push([
     what,
-    seconds.toFixed(2),
-    (bytes / 1e6 / seconds).toFixed(0),
-    rssMb === null ? '' : rssMb.toFixed(0),
+    timing.wall.toFixed(2),
+    perWall.toFixed(0),
+    timing.cpu.toFixed(2),
+    perCpu.toFixed(0),
+    rss,
     note,
   ]);
   console.error(
-    `${what}: ${seconds.toFixed(2)} s, ${(bytes / 1e6 / seconds).toFixed(0)} MB/s ${note}`,
+    `${what}: ${timing.wall.toFixed(2)} s, ${perWall.toFixed(0)} MB/s, ${perCpu.toFixed(0)} MB per CPU s ${note}`,
   );
-};
+}
+
+const childTiming = (figures: ChildFigures) => ({ wall: figures.seconds, cpu: figures.cpuSeconds });
 
 const size = parseSize(values.size ?? '200M');
 const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'perfplane-bench-'));
@@ -84,15 +108,9 @@ try {
   timeShell(`cat ${file} > /dev/null`);
 
   const ours = runNode('analyse-one.ts', [file]);
-  record(
-    'perfplane analyse (NDJSON)',
-    ours.seconds,
-    bytes,
-    ours.maxRssMb,
-    `process wall ${ours.wall.toFixed(2)} s`,
-  );
+  record('perfplane analyse (NDJSON)', childTiming(ours), bytes, ours.maxRssMb);
   const loop = runNode('json-parse-loop.ts', [file]);
-  record('readline + JSON.parse loop', loop.seconds, bytes, loop.maxRssMb);
+  record('readline + JSON.parse loop', childTiming(loop), bytes, loop.maxRssMb);
   if (!values['skip-jq']) {
     const jq = timeShell(
       `jq -c 'select(.type=="Point") | [.metric, .data.time, .data.value, .data.tags.name, .data.tags.status]' ${file} > /dev/null`,
@@ -105,21 +123,23 @@ try {
   timeShell(`cat ${gz} > /dev/null`);
   const gunzip = timeShell(`gzip -dc ${gz} > /dev/null`);
   record('gzip -dc alone', gunzip, bytes, null, `${statSync(gz).size} bytes compressed`);
-  const oursGz = runNode('analyse-one.ts', [gz, '--gzip-pipe']);
+  // The pipe mode's gzip child is not in the child's CPU figure, so only its wall time compares.
+  const oursPipe = runNode('analyse-one.ts', [gz, '--gzip-pipe']);
   record(
     'perfplane analyse (.gz, gzip -dc pipe)',
-    oursGz.seconds,
+    childTiming(oursPipe),
     bytes,
-    oursGz.maxRssMb,
-    `${(oursGz.seconds / gunzip).toFixed(2)}x gunzip`,
+    oursPipe.maxRssMb,
+    `${(oursPipe.seconds / gunzip.wall).toFixed(2)}x gunzip wall`,
   );
   const oursZlib = runNode('analyse-one.ts', [gz]);
+  const cpuRatio = oursZlib.cpuSeconds / (gunzip.cpu + ours.cpuSeconds);
   record(
     'perfplane analyse (.gz, zlib)',
-    oursZlib.seconds,
+    childTiming(oursZlib),
     bytes,
     oursZlib.maxRssMb,
-    `${(oursZlib.seconds / gunzip).toFixed(2)}x gunzip`,
+    `${(oursZlib.seconds / gunzip.wall).toFixed(2)}x gunzip wall; CPU ${cpuRatio.toFixed(2)}x (gunzip + plain analysis)`,
   );
   rmSync(gz);
   rmSync(file);
@@ -137,14 +157,14 @@ try {
     const parallel = runNode('analyse-one.ts', files);
     record(
       `perfplane analyse (${runners} runner files, worker threads)`,
-      parallel.seconds,
+      childTiming(parallel),
       total,
       parallel.maxRssMb,
     );
     const serial = runNode('analyse-one.ts', [...files, '--serial']);
     record(
       `perfplane analyse (${runners} runner files, one thread)`,
-      serial.seconds,
+      childTiming(serial),
       total,
       serial.maxRssMb,
     );
@@ -157,6 +177,6 @@ const loadAfter = loadavg();
 console.log(
   `size ${values.size}, ${cpus().length} cores (${cpus()[0]?.model ?? ''}), load average before ${loadBefore.map((v) => v.toFixed(2)).join(' ')}, after ${loadAfter.map((v) => v.toFixed(2)).join(' ')}\n`,
 );
-console.log('| run | seconds | MB/s | peak RSS (MB) | note |');
-console.log('|---|---|---|---|---|');
+console.log('| run | wall s | MB/s wall | CPU s | MB per CPU s | peak RSS (MB) | note |');
+console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);

@@ -27,7 +27,6 @@ export const DEFAULT_CPU_SATURATION_PERCENT = 90;
 const K6_SATURATION_WARNINGS = [
   /Insufficient VUs, reached \d+ active VUs/i,
   /cannot initialize more/i,
-  /dropped_iterations/i,
 ];
 
 async function loadHealth(source: string | GeneratorHealth): Promise<GeneratorHealth> {

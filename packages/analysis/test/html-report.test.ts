@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { analyse, writeReports } from '../src/index.js';
 import { fixture, tempDir } from './helpers.js';
@@ -40,22 +40,23 @@ describe('HTML report', () => {
 
   it.skipIf(!hasChromium)('renders charts in Chromium', async () => {
     const { dir, cleanup } = await tempDir();
-    // A fresh profile folder per run: playwright takes it as userDataDir.
-    const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    let browser: BrowserContext | undefined;
     try {
+      // A fresh profile folder per run: playwright takes it as userDataDir.
+      browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
       const result = await analyse({
         files: [fixture('k6-load-template_k6-results.ndjson')],
         environment: { target: { tps: 1, p95Ms: 10_000, maxErrorRate: 0.01 } },
@@ -89,7 +90,7 @@ describe('HTML report', () => {
       await page.screenshot({ path: screenshot, fullPage: true });
       expect((await stat(screenshot)).size).toBeGreaterThan(10_000);
     } finally {
-      await browser.close();
+      await browser?.close();
       await cleanup();
     }
   });

@@ -79,6 +79,21 @@ describe('merge', () => {
       }
     });
 
+    it('reads .gz through a gzip pipe', async () => {
+      const { dir, cleanup } = await tempDir();
+      try {
+        const files = [];
+        for (let index = 0; index < 3; index++) files.push(await writeRunner(dir, index, []));
+        const zlib = await analyse({ files, parallel: false, gunzip: 'zlib' });
+        const pipe = await analyse({ files, parallel: false, gunzip: 'subprocess' });
+        expect(files[2]).toMatch(/\.gz$/);
+        expect(pipe.figures).toEqual(zlib.figures);
+        expect(pipe.figures.run.requests).toBe(1500);
+      } finally {
+        await cleanup();
+      }
+    });
+
     it('gives the same figures in one thread', async () => {
       const { dir, cleanup } = await tempDir();
       try {

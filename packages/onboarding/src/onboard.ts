@@ -42,10 +42,10 @@ interface LimitView {
 }
 
 /**
- * Onboards the hub and every DFSP of an environment. Reads before it writes
- * and creates only what is missing, so a re-run changes nothing; a create
- * that fails because the item already exists counts as done.
- * Returns the changes made.
+ * Onboards the hub and every DFSP of an environment, and returns the changes
+ * made. It reads before it writes and creates only what is missing, so a
+ * re-run changes nothing. A create that fails because the item already
+ * exists counts as done.
  */
 export async function onboard(
   environment: Environment,

@@ -55,7 +55,7 @@ export function callbackEndpoints(template: string, dfsp: string): Record<string
 }
 
 /**
- * A UUID-shaped id derived from its parts, so a retried funds-in carries the
+ * Derives a UUID-shaped id from its parts, so a retried funds-in carries the
  * same transferId and a hub that remembers transfer ids applies it once.
  */
 export function deterministicId(...parts: (string | number)[]): string {

@@ -1,10 +1,10 @@
 /**
  * Finds the highest transfer rate this machine sustains with k6 and the
- * simulator together: starts the simulator in its own process, onboards the
- * rehearsal environment, then runs k6 at rising rates (one short
- * constant-arrival-rate run per step) until k6 drops iterations, transfers
- * fail, or the step limit is reached. Prints one line per step with the CPU
- * of k6 and of the simulator, read from /proc.
+ * simulator together. It starts the simulator in its own process and
+ * onboards the rehearsal environment. Then it runs k6 at rising rates, one
+ * short constant-arrival-rate run per step, until k6 drops iterations,
+ * transfers fail, or the step limit is reached. Each step prints one line
+ * with the CPU of k6 and of the simulator, read from /proc.
  *
  *   npx tsx packages/simulator/bench/ladder.ts [--api sdk-outbound|fspiop]
  *     [--start 50] [--factor 1.5] [--max-steps 8] [--duration 10s] [--port 18299]
@@ -56,8 +56,8 @@ function exited(child: ChildProcess): Promise<number> {
 }
 
 /**
- * One stage with VUs pre-allocated for 250 ms iterations, so k6 does not
- * start VUs mid-step (each start compiles the script and can drop iterations).
+ * Returns one stage with VUs pre-allocated for 250 ms iterations, so k6 does
+ * not start VUs mid-step (each start compiles the script and can drop iterations).
  */
 function stage(rate: number, duration: string) {
   return {

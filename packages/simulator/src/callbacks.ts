@@ -77,52 +77,65 @@ const MAX_STORED = 100_000;
 
 /**
  * Receives callbacks for DFSPs driven by a load generator that cannot take
- * HTTP requests itself (k6): PUT /callbacks/<dfsp>/<path> stores the
- * callback, and GET of the same path (without a trailing /error) waits for it.
+ * HTTP requests itself (k6). PUT /callbacks/<dfsp>/<path> stores the
+ * callback, and GET of the same path (without a trailing /error) waits for
+ * it. Callbacks and readers of one path pair up first in, first out, so two
+ * lookups of the same party each get one callback.
  */
 export class CallbackInbox {
-  private readonly stored = new Map<string, StoredCallback>();
+  private readonly stored = new Map<string, StoredCallback[]>();
   private readonly waiters = new Map<string, ((callback: StoredCallback) => void)[]>();
+  private storedCount = 0;
 
   put(path: string, headers: StoredCallback['headers'], body: unknown): void {
     const isError = path.endsWith('/error');
     const key = isError ? path.slice(0, -'/error'.length) : path;
     const callback: StoredCallback = { outcome: isError ? 'error' : 'success', headers, body };
-    const waiting = this.waiters.get(key);
-    if (waiting) {
-      this.waiters.delete(key);
-      for (const resolve of waiting) resolve(callback);
+    const resolve = shift(this.waiters, key);
+    if (resolve) {
+      resolve(callback);
       return;
     }
-    if (this.stored.size >= MAX_STORED) {
+    if (this.storedCount >= MAX_STORED) {
       const oldest = this.stored.keys().next();
-      if (!oldest.done) this.stored.delete(oldest.value);
+      if (!oldest.done && shift(this.stored, oldest.value)) this.storedCount -= 1;
     }
-    this.stored.set(key, callback);
+    const queue = this.stored.get(key) ?? [];
+    queue.push(callback);
+    this.stored.set(key, queue);
+    this.storedCount += 1;
   }
 
-  /** Returns and forgets the callback for `path`, waiting up to `timeoutMs`; undefined on timeout. */
+  /** Returns and removes the oldest callback for `path`, waiting up to `timeoutMs`; undefined on timeout. */
   take(path: string, timeoutMs: number): Promise<StoredCallback | undefined> {
-    const found = this.stored.get(path);
+    const found = shift(this.stored, path);
     if (found) {
-      this.stored.delete(path);
+      this.storedCount -= 1;
       return Promise.resolve(found);
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        const list = this.waiters.get(path) ?? [];
-        const rest = list.filter((entry) => entry !== onArrival);
-        if (rest.length > 0) this.waiters.set(path, rest);
-        else this.waiters.delete(path);
-        resolve(undefined);
-      }, timeoutMs);
       const onArrival = (callback: StoredCallback) => {
         clearTimeout(timer);
         resolve(callback);
       };
-      const list = this.waiters.get(path) ?? [];
-      list.push(onArrival);
-      this.waiters.set(path, list);
+      const timer = setTimeout(() => {
+        const rest = (this.waiters.get(path) ?? []).filter((entry) => entry !== onArrival);
+        if (rest.length > 0) this.waiters.set(path, rest);
+        else this.waiters.delete(path);
+        resolve(undefined);
+      }, timeoutMs);
+      const queue = this.waiters.get(path) ?? [];
+      queue.push(onArrival);
+      this.waiters.set(path, queue);
     });
   }
+}
+
+/** Removes and returns the first entry of the queue at `key`, deleting an emptied queue. */
+function shift<T>(queues: Map<string, T[]>, key: string): T | undefined {
+  const queue = queues.get(key);
+  if (!queue) return undefined;
+  const first = queue.shift();
+  if (queue.length === 0) queues.delete(key);
+  return first;
 }

@@ -1,6 +1,6 @@
 /**
- * FSPIOP error codes the simulator raises, with the descriptions of the
- * FSPIOP API v1.1 specification (section 7.6, error codes).
+ * FSPIOP error codes the simulator raises, named as in the FSPIOP API error
+ * code list that Mojaloop's central-services-error-handling implements.
  */
 export const FSPIOP_ERROR_DESCRIPTIONS = {
   '2001': 'Internal server error',
@@ -32,7 +32,11 @@ export interface ErrorInformationResponse {
   errorInformation: { errorCode: string; errorDescription: string };
 }
 
-/** An FSPIOP error with the HTTP status it is returned with when answered synchronously. */
+/**
+ * An FSPIOP error with the HTTP status of a synchronous reply. The statuses
+ * follow central-services-error-handling (500 for 20xx, 503 for 2003, 400 for
+ * client, payer and payee errors), except 404 for an unknown URI.
+ */
 export class FspiopError extends Error {
   readonly code: FspiopErrorCode;
   readonly detail: string;
@@ -47,10 +51,8 @@ export class FspiopError extends Error {
 
   get httpStatus(): number {
     if (this.code === '3002') return 404;
-    if (this.code === '3001') return 406;
     if (this.code === '2003') return 503;
     if (this.code.startsWith('2')) return 500;
-    if (this.code.startsWith('32')) return 404;
     return 400;
   }
 

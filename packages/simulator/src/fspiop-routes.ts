@@ -24,7 +24,7 @@ function endpointOf(participant: Participant, type: string): string {
 
 /**
  * The hub's FSPIOP API under /fspiop: validates the request synchronously
- * (HTTP 400 with errorInformation on failure), answers 202, then sends the
+ * (HTTP 400 with errorInformation on failure), returns 202, then sends the
  * PUT callback, or the PUT .../error callback, to the endpoints the
  * FSPIOP-Source registered.
  */

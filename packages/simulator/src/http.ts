@@ -59,7 +59,7 @@ export function sendError(
   sendJson(response, fspiopError.httpStatus, fspiopError.toBody(), contentType);
 }
 
-/** One JSON log line on stdout, with a fixed event name. */
+/** Writes one JSON log line to stdout, with a fixed event name. */
 export function log(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`);
 }

@@ -66,7 +66,7 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
 
 /**
  * The hub and the payee DFSP backends of the simulator: party lookup through
- * the oracle, quotes answered by the payee, and transfers reserved, fulfilled
+ * the oracle, quotes returned by the payee, and transfers reserved, fulfilled
  * by the payee and committed on the ledger.
  */
 export class Switch {

@@ -14,8 +14,8 @@ import { FspiopError } from './fspiop-errors.js';
  *   DFSP's SETTLEMENT account, so the settlement and reconciliation accounts
  *   of a currency always sum to zero;
  * - a transfer raises the payer's POSITION when it is reserved and lowers the
- *   payee's POSITION by the same amount when it commits (an abort undoes the
- *   reservation), so the DFSP positions sum to the amount reserved by transfers
+ *   payee's POSITION by the same amount when it commits. An abort undoes the
+ *   reservation. So the DFSP positions sum to the amount reserved by transfers
  *   in flight, which is zero whenever no transfer is in flight.
  */
 

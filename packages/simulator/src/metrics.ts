@@ -46,6 +46,7 @@ export class Metrics {
     lines.push('# HELP simulator_transfers_committed_total Transfers committed by the hub.');
     lines.push('# TYPE simulator_transfers_committed_total counter');
     lines.push(`simulator_transfers_committed_total ${this.transfersCommitted}`);
+
     lines.push(
       '# HELP simulator_transfers_rejected_total Transfers rejected, by FSPIOP error code.',
     );
@@ -53,6 +54,7 @@ export class Metrics {
     for (const [code, count] of this.transfersRejected) {
       lines.push(`simulator_transfers_rejected_total{code="${code}"} ${count}`);
     }
+
     lines.push('# HELP simulator_stage_duration_seconds Time the hub spent on a stage.');
     lines.push('# TYPE simulator_stage_duration_seconds histogram');
     for (const [stage, histogram] of this.stageSeconds) {
@@ -67,6 +69,7 @@ export class Metrics {
       lines.push(`simulator_stage_duration_seconds_sum{stage="${stage}"} ${histogram.sum}`);
       lines.push(`simulator_stage_duration_seconds_count{stage="${stage}"} ${histogram.count}`);
     }
+
     lines.push('# HELP simulator_requests_total HTTP requests received, by API.');
     lines.push('# TYPE simulator_requests_total counter');
     for (const [api, count] of this.requests)
@@ -76,6 +79,7 @@ export class Metrics {
     );
     lines.push('# TYPE simulator_callbacks_failed_total counter');
     lines.push(`simulator_callbacks_failed_total ${this.callbacksFailed}`);
+
     lines.push('# HELP simulator_participant_position Net position of a DFSP, in currency units.');
     lines.push('# TYPE simulator_participant_position gauge');
     for (const row of positions) {

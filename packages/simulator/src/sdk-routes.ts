@@ -5,7 +5,7 @@ import type { QuotesPostRequest, Switch, TransfersPostRequest } from './hub.js';
 import type { RequestValidator } from './schemas.js';
 
 /**
- * The synchronous outbound API of mojaloop-sdk-scheme-adapter (v2.0.0), one
+ * Handles the synchronous outbound API of mojaloop-sdk-scheme-adapter (v2.0.0), one
  * per payer DFSP under /sdk/<dfsp>: GET /parties/{Type}/{ID}, POST /quotes
  * ({ fspId, quotesPostRequest }) and POST /simpleTransfers
  * ({ fspId, transfersPostRequest }). Each returns the FSPIOP callback body
@@ -29,7 +29,7 @@ export async function handleSdk(
         decodeURIComponent(parts[2] as string),
       );
       return sendJson(response, 200, {
-        party: { body: { party }, headers: {} },
+        party: { body: party, headers: {} },
         currentState: 'COMPLETED',
       });
     }
@@ -66,7 +66,7 @@ export async function handleSdk(
   } catch (error) {
     const fspiopError =
       error instanceof FspiopError ? error : new FspiopError('2001', String(error));
-    // The scheme adapter answers 404 for an unknown party, 400 for a bad
+    // The scheme adapter returns 404 for an unknown party, 400 for a bad
     // request and 500 for any error of the switch or the payee.
     const status =
       fspiopError.code === '3204' || fspiopError.code === '3002'

@@ -37,13 +37,19 @@ export interface Simulator {
 /** Loopback only: the simulator is never reachable from another machine. */
 const HOST = '127.0.0.1';
 
-/** Longest wait a GET /callbacks request may ask for, in milliseconds. */
+/** Maximum wait a GET /callbacks request may set, in milliseconds. */
 const MAX_CALLBACK_WAIT_MS = 30_000;
 
 function loadLedger(stateFile: string | undefined): Ledger {
   if (!stateFile || !existsSync(stateFile)) return new Ledger();
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as LedgerState;
-  return Ledger.fromState(state);
+  try {
+    return Ledger.fromState(JSON.parse(readFileSync(stateFile, 'utf8')) as LedgerState);
+  } catch (error) {
+    throw new Error(
+      `invalid ledger file ${stateFile}: ${error instanceof Error ? error.message : String(error)}; restore a saved copy or delete it to start empty`,
+      { cause: error },
+    );
+  }
 }
 
 function checkSettings(settings: Partial<Settings>): void {

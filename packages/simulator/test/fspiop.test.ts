@@ -10,6 +10,11 @@ import {
   transferRequest,
 } from './helpers.js';
 
+/** Body of a synchronous FSPIOP error. */
+interface ErrorBody {
+  errorInformation: { errorCode: string; errorDescription: string };
+}
+
 async function post(
   simulator: Simulator,
   path: string,
@@ -24,7 +29,7 @@ async function post(
   const text = await response.text();
   return {
     status: response.status,
-    body: text ? (JSON.parse(text) as Record<string, any>) : undefined,
+    body: text ? (JSON.parse(text) as ErrorBody) : undefined,
   };
 }
 
@@ -60,7 +65,7 @@ describe('FSPIOP API', () => {
       const type = 'application/vnd.interoperability.quotes+json;version=3.0';
       const headers = { ...fspiopHeaders('quotes', PAYER.dfsp), 'content-type': type };
       const response = await post(simulator, '/fspiop/quotes', headers, quoteRequest());
-      expect(response.status).toBe(406);
+      expect(response.status).toBe(400);
       expect(response.body?.errorInformation.errorCode).toBe('3001');
     });
 

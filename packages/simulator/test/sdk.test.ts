@@ -5,13 +5,23 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/server.js';
 import { PAYEE, PAYER, quoteRequest, startOnboarded, transferRequest } from './helpers.js';
 
+/** The fields of SDK outbound answers and errors the tests read. */
+interface SdkBody {
+  currentState?: string;
+  statusCode?: string;
+  party: { body: { partyIdInfo: { fspId: string } } };
+  quotes: { body: { ilpPacket: string; condition: string } };
+  transfer: { body: { transferState: string } };
+  errorInformation: { errorCode: string };
+}
+
 async function postJson(url: string, body: unknown) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as SdkBody };
 }
 
 async function sdkTransfer(simulator: Simulator, amount: string) {
@@ -48,15 +58,15 @@ describe('SDK outbound API', () => {
       const response = await fetch(
         `${simulator.url}/sdk/${PAYER.dfsp}/parties/MSISDN/${PAYEE.msisdn}`,
       );
-      const body = (await response.json()) as Record<string, any>;
+      const body = (await response.json()) as SdkBody;
       expect(response.status).toBe(200);
       expect(body.currentState).toBe('COMPLETED');
-      expect(body.party.body.party.partyIdInfo.fspId).toBe(PAYEE.dfsp);
+      expect(body.party.body.partyIdInfo.fspId).toBe(PAYEE.dfsp);
     });
 
     it('answers 404 with 3204 for an unknown party', async () => {
       const response = await fetch(`${simulator.url}/sdk/${PAYER.dfsp}/parties/MSISDN/42`);
-      const body = (await response.json()) as Record<string, any>;
+      const body = (await response.json()) as SdkBody;
       expect(response.status).toBe(404);
       expect(body.statusCode).toBe('3204');
     });

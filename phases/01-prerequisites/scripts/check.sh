@@ -48,27 +48,6 @@ check_tools() {
   done <"$PHASE_DIR/config/tools.tsv"
 }
 
-# has_local_credentials: whether the AWS CLI can find credentials without a
-# network call. The instance metadata service is only consulted when the
-# operator has not disabled it.
-has_local_credentials() {
-  if [[ -n "${AWS_ACCESS_KEY_ID:-}" ]]; then
-    # Access key ids of IAM users start with AKIA and temporary ones with ASIA;
-    # anything else (a test placeholder such as "test") cannot authenticate.
-    [[ "$AWS_ACCESS_KEY_ID" =~ ^(AKIA|ASIA)[A-Z0-9]{12,}$ && -n "${AWS_SECRET_ACCESS_KEY:-}" ]] && return 0
-    PP_CREDENTIALS_HINT="AWS_ACCESS_KEY_ID is set but is not an AWS access key id (expected AKIA... or ASIA...)"
-    return 1
-  fi
-  [[ -n "${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI:-}${AWS_CONTAINER_CREDENTIALS_FULL_URI:-}" ]] && return 0
-  [[ -n "${AWS_WEB_IDENTITY_TOKEN_FILE:-}" ]] && return 0
-  [[ -n "${AWS_PROFILE:-}" ]] && return 0
-  local file
-  for file in "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}" "${AWS_CONFIG_FILE:-$HOME/.aws/config}"; do
-    [[ -f "$file" ]] && grep -qE '^(aws_access_key_id|credential_process|sso_start_url|sso_session|role_arn)' "$file" && return 0
-  done
-  [[ "${AWS_EC2_METADATA_DISABLED:-false}" != true ]] && [[ -n "${CODEBUILD_BUILD_ID:-}" ]]
-}
-
 # aws_call ARGS...: run the AWS CLI with bounded timeouts; stderr goes to
 # $PP_AWS_ERROR so a failure prints one line, not a trace.
 aws_call() {
@@ -85,7 +64,7 @@ check_access() {
     pp_require "AWS access: not checked because the aws CLI is missing"
     return
   fi
-  if ! has_local_credentials; then
+  if ! pp_has_local_credentials; then
     pp_require "AWS credentials: ${PP_CREDENTIALS_HINT:-none found} (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run on CodeBuild with a service role)"
     return
   fi
@@ -145,6 +124,8 @@ quota_usage() {
       echo $((all - ours))
       ;;
     L-FE5A380F)
+      # NOTE: counted per subnet, which undercounts an AZ holding NAT gateways
+      # in several subnets; the quota itself is per Availability Zone.
       aws_call ec2 describe-nat-gateways --region "$PP_REGION" \
         --filter Name=state,Values=pending,available \
         --query 'NatGateways[].{subnet:SubnetId,tags:Tags}' |

@@ -39,6 +39,7 @@ check_tools() {
   fi
 
   pp_progress 50 "Checking k6"
+  pp_env_load
   want="$(pp_env_get k6.version)"
   if k6="$(pp_k6_path)"; then
     found="$("$k6" version 2>/dev/null | head -n 1)"

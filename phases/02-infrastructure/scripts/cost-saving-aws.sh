@@ -11,19 +11,12 @@ set -euo pipefail
 PHASE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../../lib/entry.sh
 source "$PHASE_DIR/../lib/entry.sh"
-mode="${1:?usage: cost-saving-aws.sh on|off --env NAME}"
-shift
-pp_parse_args "$@"
-pp_load_env
 # shellcheck source=../../lib/aws.sh
 source "$PHASE_DIR/../lib/aws.sh"
 # shellcheck source=terraform.sh
 source "$PHASE_DIR/scripts/terraform.sh"
 # shellcheck source=teardown.sh
 source "$PHASE_DIR/scripts/teardown.sh"
-
-RECORD="$(pp_work_dir)/cost-saving.json"
-RECORD_KEY="perfplane/$PERFPLANE_ENV/cost-saving.json"
 
 # statefulset_rank NAME: start order; lower starts first and stops last.
 statefulset_rank() {
@@ -182,29 +175,45 @@ scale_statefulsets_up() {
   done
 }
 
-case "$mode" in
-  on)
-    pp_progress 10 "Recording node group sizes, stateful sets and volume zones"
-    record_state
-    pp_progress 30 "Scaling stateful sets down"
-    scale_statefulsets_down
-    pp_progress 50 "Scaling node groups to zero"
-    scale_node_groups zero
-    pp_progress 80 "Stopping RDS"
-    stop_rds
-    pp_progress 100 "Cost-saving on; volumes and data kept"
-    ;;
-  off)
-    load_record
-    pp_progress 10 "Starting RDS"
-    start_rds_if_stopped
-    pp_progress 30 "Restoring node groups"
-    scale_node_groups restore
-    pp_progress 50 "Waiting for nodes in the zones of the retained volumes"
-    wait_for_volume_zones
-    pp_progress 75 "Starting ZooKeeper, Kafka, then the applications"
-    scale_statefulsets_up
-    pp_progress 100 "Cost-saving off; environment restored"
-    ;;
-  *) pp_fail "unknown mode \"$mode\": expected on or off" ;;
-esac
+main() {
+  local mode="${1:-}"
+  if [[ "$mode" != on && "$mode" != off ]]; then
+    pp_fail "usage: cost-saving-aws.sh on|off --env NAME"
+  fi
+  shift
+  pp_parse_args "$@"
+  pp_load_env
+  RECORD="$(pp_work_dir)/cost-saving.json"
+  RECORD_KEY="perfplane/$PERFPLANE_ENV/cost-saving.json"
+  case "$mode" in
+    on)
+      pp_progress 10 "Recording node group sizes, stateful sets and volume zones"
+      record_state
+      pp_progress 30 "Scaling stateful sets down"
+      scale_statefulsets_down
+      pp_progress 50 "Scaling node groups to zero"
+      scale_node_groups zero
+      pp_progress 80 "Stopping RDS"
+      stop_rds
+      pp_progress 100 "Cost-saving on; volumes and data kept"
+      ;;
+    off)
+      load_record
+      pp_progress 10 "Starting RDS"
+      start_rds_if_stopped
+      pp_progress 30 "Restoring node groups"
+      scale_node_groups restore
+      pp_progress 50 "Waiting for nodes in the zones of the retained volumes"
+      wait_for_volume_zones
+      pp_progress 75 "Starting ZooKeeper, Kafka, then the applications"
+      scale_statefulsets_up
+      pp_progress 100 "Cost-saving off; environment restored"
+      ;;
+    *) pp_fail "unknown mode \"$mode\": expected on or off" ;;
+  esac
+}
+
+# Sourcing the file (as the tests do) defines the functions without running.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi

@@ -7,6 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 if [[ "${PERFPLANE_PLATFORM:-rehearsal}" != "rehearsal" ]]; then
   echo "cost-saving.sh handles PERFPLANE_PLATFORM=rehearsal only, got '${PERFPLANE_PLATFORM}'" >&2

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Rehearsal infrastructure: the switch simulator on 127.0.0.1 stands in for
-# the Mojaloop cluster. deploy starts it (detached, pid and ledger under
+# Rehearsal infrastructure: the switch simulator on 127.0.0.1 replaces the
+# Mojaloop cluster. deploy starts it (detached, pid and ledger under
 # $PERFPLANE_HOME/simulator), validate checks /health, rollback stops it and
 # keeps the ledger unless PERFPLANE_PURGE=true or --purge is given.
 # Usage: rehearsal.sh deploy|validate|rollback [--purge]|troubleshoot
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 record_outputs() {
   local url
@@ -38,7 +39,7 @@ case "$action" in
       exit 1
     fi
     if ! pp_sim_healthy "$(pp_sim_url)"; then
-      echo "simulator pid $(cat "$PP_SIM_PID_FILE") is alive but $(pp_sim_url)/health does not answer 200; see ${PP_SIM_LOG}" >&2
+      echo "simulator pid $(cat "$PP_SIM_PID_FILE") is alive but $(pp_sim_url)/health does not return 200; see ${PP_SIM_LOG}" >&2
       exit 1
     fi
     record_outputs

@@ -8,6 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 require_simulator() {
   if ! pp_sim_running || ! pp_sim_healthy "$(pp_sim_url)"; then

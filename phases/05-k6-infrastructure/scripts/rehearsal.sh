@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Rehearsal k6 infrastructure: the pinned k6 binary on this machine stands in
-# for the isolated k6 cluster. deploy builds it when missing (several minutes
+# Rehearsal k6 infrastructure: the pinned k6 binary on this machine replaces
+# the isolated k6 cluster. deploy builds it when missing (several minutes
 # with Go), validate checks the version, rollback keeps the binary.
 # Usage: rehearsal.sh deploy|validate|rollback|troubleshoot
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 version="$(pp_env_get k6.version)"
 export PERFPLANE_K6_VERSION="$version"

@@ -8,8 +8,19 @@
 set -euo pipefail
 source "$(dirname "$0")/../../lib/perfplane.sh"
 source "$(dirname "$0")/../../lib/rehearsal.sh"
+pp_env_load
 
 outdir="${PERFPLANE_RESULTS_DIR:-$(pp_results_dir)/ladder}"
+
+# record_health: outputs the load generator's health for later phases.
+record_health() {
+  node -e '
+    const health = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`##perfplane[output] dropped_iterations=${health.dropped_iterations}`);
+    console.log(`##perfplane[output] k6_cpu_avg_percent=${health.k6_cpu_avg_percent}`);
+    console.log(`##perfplane[output] generator_valid=${health.valid}`);
+  ' "${outdir}/generator-health.json"
+}
 
 check_health() {
   # The single-quoted text is JavaScript for node, not shell.
@@ -40,6 +51,7 @@ case "$action" in
     pp_output results_dir "$outdir"
     pp_output k6_exit_status "$status"
     pp_progress 95 "Checking the load generator's health"
+    record_health
     check_health
     if ((status == 99)); then
       echo "the ladder crossed a threshold of the environment target; see ${outdir}/k6.log" >&2

@@ -119,9 +119,9 @@ describe('rollback and skip', () => {
     const workspace = await workspaceWith({});
     expect((await cli(workspace, ['run-all'])).code).toBe(0);
 
-    const refused = await cli(workspace, ['rollback', '04']);
-    expect(refused.code).toBe(ERROR_CODES.Conflict);
-    expect(refused.stderr).toContain('--cascade');
+    const rejected = await cli(workspace, ['rollback', '04']);
+    expect(rejected.code).toBe(ERROR_CODES.Conflict);
+    expect(rejected.stderr).toContain('--cascade');
 
     const cascade = await cli(workspace, ['rollback', '04', '--cascade']);
     expect(cascade.code).toBe(0);

@@ -41,7 +41,7 @@ export function isPhaseDone(status: PhaseStatus): boolean {
   return status === 'completed' || status === 'skipped';
 }
 
-/** What the ETA arithmetic needs to know about one phase. */
+/** Phase status and percent, the inputs of the ETA arithmetic for one phase. */
 export interface PhaseProgressInput {
   id: PhaseId;
   status: PhaseStatus;

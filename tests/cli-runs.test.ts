@@ -20,7 +20,15 @@ async function workspaceWith(fixtures: Partial<Record<string, Fixture>>): Promis
   return workspace;
 }
 
+/** Process groups of long builds, killed after each test so a failed test leaves none behind. */
+const groups: number[] = [];
+
 afterEach(async () => {
+  for (const pgid of groups.splice(0)) {
+    if (groupAlive(pgid)) {
+      process.kill(-pgid, 'SIGKILL');
+    }
+  }
   for (const workspace of workspaces.splice(0)) {
     await cli(workspace, ['runtime', 'stop']);
     await workspace.remove();
@@ -35,10 +43,12 @@ function pgidFile(workspace: Workspace, phase: string): string {
 }
 
 async function readPgid(workspace: Workspace, phase: string): Promise<number> {
-  return waitFor(async () => {
+  const pgid = await waitFor(async () => {
     const text = await readFile(pgidFile(workspace, phase), 'utf8').catch(() => '');
     return text.trim() ? Number(text) : undefined;
   }, `the ${phase} build to start`);
+  groups.push(pgid);
+  return pgid;
 }
 
 function phaseRecords(view: Progress) {

@@ -8,8 +8,9 @@ import { PHASES } from '@perfplane/core';
 const SCRIPT_TIMEOUT_MS = 30 * 60 * 1000;
 
 /**
- * Runs `phases/<phase>/scripts/cost-saving.sh on|off [--retain-data]` for
- * each deployed phase that has one; the scripts do the scaling.
+ * Runs `phases/<phase>/scripts/cost-saving.sh on|off --env <name>` for each
+ * completed phase that has one; the scripts do the scaling. Whether to keep
+ * data goes in PERFPLANE_RETAIN_DATA (`true` or `false`).
  */
 export function createCostSaver(root: string, store: Store): CostSaver {
   return {
@@ -30,8 +31,12 @@ export function createCostSaver(root: string, store: Store): CostSaver {
           results.push({ phase: phase.id, outcome: 'no-script', message: 'nothing to scale' });
           continue;
         }
-        const args = [script, action, ...(retainData ? ['--retain-data'] : [])];
-        const code = await runScript(root, args, environment);
+        const args = [script, action, '--env', environment];
+        const code = await runScript(root, args, {
+          PERFPLANE_ENV: environment,
+          PERFPLANE_COST_SAVING: action,
+          PERFPLANE_RETAIN_DATA: String(retainData),
+        });
         results.push({
           phase: phase.id,
           outcome: code === 0 ? 'done' : 'failed',
@@ -43,11 +48,15 @@ export function createCostSaver(root: string, store: Store): CostSaver {
   };
 }
 
-function runScript(root: string, args: string[], environment: string): Promise<number> {
+function runScript(
+  root: string,
+  args: string[],
+  variables: Record<string, string>,
+): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn('bash', args, {
       cwd: root,
-      env: { ...process.env, PERFPLANE_ENV: environment },
+      env: { ...process.env, ...variables },
       stdio: 'ignore',
       timeout: SCRIPT_TIMEOUT_MS,
     });

@@ -264,11 +264,21 @@ export async function supportBundleCommand(client: ApiClient, environment: strin
 }
 
 export async function reportCommand(client: ApiClient, environment: string): Promise<void> {
-  const result = await client.request<{ status: string; message?: string; location?: string }>(
-    'GET',
-    envPath(environment, '/report'),
-  );
-  print(
-    result.status === 'ready' ? `report: ${result.location}` : (result.message ?? 'no report yet'),
-  );
+  const result = await client.request<{
+    status: string;
+    message?: string;
+    location?: string;
+    files?: { result: string; summary: string; html: string };
+  }>('GET', envPath(environment, '/report'));
+  if (result.status !== 'ready') {
+    print(result.message ?? 'no report yet');
+    return;
+  }
+  if (result.files) {
+    print(`report: ${result.files.html}`);
+    print(`result: ${result.files.result}`);
+    print(`summary: ${result.files.summary}`);
+    return;
+  }
+  print(`report: ${result.location}`);
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ControlDeps } from './ports.js';
 
 /**
@@ -14,22 +15,40 @@ export async function costSaving(
   return { environment: env.name, action: request.action, results };
 }
 
-/** Returns the location of the environment's latest report, or a message that there is none yet. */
+/**
+ * Returns the location of the environment's latest report: the newest object
+ * under reports/<env>/, else the folder the analysis phase recorded in its
+ * `report_dir` output, else a message that there is none yet.
+ */
 export async function report(deps: ControlDeps, environment: string) {
   const env = await deps.loadEnvironment(environment);
   const keys = (await deps.artifacts.list(`reports/${env.name}/`)).map((entry) => entry.key).sort();
   const latest = keys.at(-1);
-  if (!latest) {
+  if (latest) {
     return {
       environment: env.name,
-      status: 'none' as const,
-      message: `no report yet for "${env.name}"; run \`perfplane deploy 08-analysis\` to produce one`,
+      status: 'ready' as const,
+      key: latest,
+      location: `s3://${deps.artifacts.bucket}/${latest}`,
+    };
+  }
+  const analysis = await deps.store.getPhaseState(env.name, '08-analysis');
+  const folder = analysis.outputs.report_dir;
+  if (analysis.status === 'completed' && folder) {
+    return {
+      environment: env.name,
+      status: 'ready' as const,
+      location: folder,
+      files: {
+        result: path.posix.join(folder, 'result.json'),
+        summary: path.posix.join(folder, 'summary.md'),
+        html: path.posix.join(folder, 'report.html'),
+      },
     };
   }
   return {
     environment: env.name,
-    status: 'ready' as const,
-    key: latest,
-    location: `s3://${deps.artifacts.bucket}/${latest}`,
+    status: 'none' as const,
+    message: `no report yet for "${env.name}"; run \`perfplane deploy 08-analysis\` to produce one`,
   };
 }

@@ -41,7 +41,16 @@ describe('readConfig', () => {
 });
 
 describe('function entry files', () => {
-  for (const name of ['slack', 'cost-saving']) {
+  for (const name of [
+    'api',
+    'steps',
+    'slack',
+    'validate',
+    'cost-saving',
+    'emergency-stop',
+    'support-bundle',
+    'lock-reaper',
+  ]) {
     it(`${name} exports a handler`, async () => {
       for (const [key, value] of Object.entries(ENVIRONMENT)) {
         vi.stubEnv(key, value);

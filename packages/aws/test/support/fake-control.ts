@@ -5,7 +5,8 @@ import type { AwsControlDeps, ControlModule } from '../../src/wiring.js';
  * Stand-in for @perfplane/control that calls the ports the way the control
  * operations do (start, stop, stop builds, read logs, store objects), so the
  * IAM test records the AWS commands each Lambda sends.
- * TODO: use the real control package once it is on main.
+ * TODO: drive the real control package here; its steps need the run records
+ * that the scenarios below do not create yet.
  */
 export const fakeControl: ControlModule = {
   async handleApiRequest(deps, request) {

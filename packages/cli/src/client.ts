@@ -8,6 +8,16 @@ export class ApiClient {
   constructor(
     private readonly baseUrl: string,
     private readonly token?: string,
+    /** Sends the request; a deployed API gets a fetch that signs with SigV4. */
+    private readonly send: (
+      url: URL,
+      init: {
+        method: string;
+        headers: Record<string, string>;
+        body?: string;
+        signal?: AbortSignal;
+      },
+    ) => Promise<Response> = fetch,
   ) {}
 
   get url(): string {
@@ -24,7 +34,7 @@ export class ApiClient {
     }
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.baseUrl), {
+      response = await this.send(new URL(path, this.baseUrl), {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),

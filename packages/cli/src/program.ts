@@ -24,8 +24,9 @@ export interface GlobalOptions {
 /** Returns a client for --api, or for the embedded service, started on demand. */
 export async function connect(options: GlobalOptions): Promise<ApiClient> {
   if (options.api) {
-    // TODO: sign requests with SigV4 for a deployed API; until then it must accept them unsigned.
-    return new ApiClient(options.api);
+    // A deployed API uses IAM authorization, so every request is signed with SigV4.
+    const { createSigV4Fetch } = await import('@perfplane/aws');
+    return new ApiClient(options.api, undefined, createSigV4Fetch());
   }
   return ensureRuntime(findRoot());
 }

@@ -232,10 +232,11 @@ export async function costSavingCommand(
   client: ApiClient,
   environment: string,
   action: 'on' | 'off',
+  retainData = true,
 ): Promise<void> {
   const result = await client.request<{
     results: { phase: string; outcome: string; message: string }[];
-  }>('POST', envPath(environment, '/cost-saving'), { action, retainData: true });
+  }>('POST', envPath(environment, '/cost-saving'), { action, retainData });
   if (result.results.length === 0) {
     print('no deployed phase to scale');
   }

@@ -144,12 +144,20 @@ export function buildProgram(): Command {
     .command('cost-saving')
     .description('scale expensive resources down (or back up with --restore)')
     .addOption(
-      new Option('--retain-data', 'keep databases and volumes (the default)').conflicts('restore'),
+      new Option('--retain-data', 'keep databases and volumes (the default)').conflicts([
+        'restore',
+        'purgeData',
+      ]),
+    )
+    .addOption(
+      new Option('--purge-data', 'also delete databases and volumes (kept unless given)').conflicts(
+        'restore',
+      ),
     )
     .addOption(new Option('--restore', 'bring the scaled-down resources back'))
     .action(
-      withClient((client, options, flags: { restore?: boolean }) =>
-        costSavingCommand(client, options.env, flags.restore ? 'off' : 'on'),
+      withClient((client, options, flags: { restore?: boolean; purgeData?: boolean }) =>
+        costSavingCommand(client, options.env, flags.restore ? 'off' : 'on', !flags.purgeData),
       ),
     );
   program

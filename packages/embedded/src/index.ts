@@ -1,5 +1,6 @@
 export * from './build-runner.js';
 export * from './buildspec.js';
+export * from './cost-saver.js';
 export * from './logger.js';
 export * from './orchestrator.js';
 export * from './paths.js';

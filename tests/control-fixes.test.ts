@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { costSaving, emergencyStop, startRun } from '@perfplane/control';
+import { costSaving, emergencyStop, rollback, skip, startRun } from '@perfplane/control';
 import { PerfplaneError } from '@perfplane/core';
 import { type RunningService, startService } from '@perfplane/embedded';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,5 +68,23 @@ describe('cost saving', () => {
     expect(events.map((event) => event.type)).toEqual(['cost-saving-on', 'cost-saving-on']);
     expect(events[1]?.message).toContain('finished');
     expect((await svc.deps.store.getLock('rehearsal'))?.owner).toBeUndefined();
+  });
+});
+
+describe('dependency check', () => {
+  it('follows skipped phases down', async () => {
+    const svc = await start(await makeWorkspace({}, { provided: { '03-kubernetes': 'given' } }));
+    const deployed = await startRun(svc.deps, 'rehearsal', { phases: ['01', '02', '03'] });
+    expect((await waitForRun(svc.deps.store, deployed.runId)).status).toBe('succeeded');
+    const rolled = await rollback(svc.deps, 'rehearsal', { all: true, confirm: true });
+    expect((await waitForRun(svc.deps.store, rolled.runId)).status).toBe('succeeded');
+    const runsBefore = await svc.deps.store.listRuns('rehearsal', 20);
+
+    const deploy = await codeOf(startRun(svc.deps, 'rehearsal', { phases: ['04'] }));
+    expect(deploy).toMatch(/^DependencyNotMet: cannot deploy 04-mojaloop: 02-infrastructure/);
+    expect(deploy).toContain('`perfplane deploy 02-infrastructure`');
+    const skipped = await codeOf(skip(svc.deps, 'rehearsal', '04', 'exists'));
+    expect(skipped).toMatch(/^DependencyNotMet: cannot skip 04-mojaloop: 02-infrastructure/);
+    expect(await svc.deps.store.listRuns('rehearsal', 20)).toEqual(runsBefore);
   });
 });

@@ -81,6 +81,62 @@ function statusOf(states: Map<PhaseId, PhaseState>, id: PhaseId): PhaseStatus {
   return states.get(id)?.status ?? 'not-started';
 }
 
+/**
+ * Returns the path from `id` to the first phase that blocks it, or an empty
+ * list when `id` is met. A phase is met when it is completed, planned in the
+ * same run (whose own checks cover it), or skipped or provided with every
+ * dependency met in turn.
+ */
+function unmetPath(
+  id: PhaseId,
+  states: Map<PhaseId, PhaseState>,
+  provided: Partial<Record<PhaseId, string>>,
+  planned: PhaseId[],
+): PhaseId[] {
+  const status = statusOf(states, id);
+  if (planned.includes(id) || status === 'completed') {
+    return [];
+  }
+  if (status !== 'skipped' && provided[id] === undefined) {
+    return [id];
+  }
+  for (const dep of PHASES.find((phase) => phase.id === id)?.dependsOn ?? []) {
+    const path = unmetPath(dep, states, provided, planned);
+    if (path.length > 0) {
+      return [id, ...path];
+    }
+  }
+  return [];
+}
+
+/** Raises DependencyNotMet naming the first unmet phase under `id` and the command that fixes it. */
+function assertDependenciesMet(
+  verb: 'deploy' | 'skip',
+  id: PhaseId,
+  states: Map<PhaseId, PhaseState>,
+  provided: Partial<Record<PhaseId, string>>,
+  planned: PhaseId[],
+): void {
+  const dependsOn = PHASES.find((phase) => phase.id === id)?.dependsOn ?? [];
+  for (const dep of dependsOn.filter((entry) => !planned.includes(entry))) {
+    const path = unmetPath(dep, states, provided, planned);
+    const missing = path.at(-1);
+    if (!missing) {
+      continue;
+    }
+    const via =
+      path.length > 1 ? ` (${path.slice(0, -1).join(' -> ')} is skipped but depends on it)` : '';
+    const fix =
+      verb === 'deploy'
+        ? `run \`perfplane deploy ${missing}\` first`
+        : `deploy or skip ${missing} first`;
+    throw new PerfplaneError(
+      'DependencyNotMet',
+      `cannot ${verb} ${id}: ${missing} not completed or skipped${via}; ${fix}`,
+    );
+  }
+}
+
 export interface StartRunRequest {
   phases?: string[];
   interactive?: boolean;
@@ -99,18 +155,7 @@ export async function startRun(
 
   const states = await phaseMap(deps, env.name);
   for (const phase of PHASES.filter((entry) => ids.includes(entry.id))) {
-    const missing = phase.dependsOn.filter(
-      (dep) =>
-        !ids.includes(dep) &&
-        !isPhaseDone(statusOf(states, dep)) &&
-        env.provided[dep] === undefined,
-    );
-    if (missing.length > 0) {
-      throw new PerfplaneError(
-        'DependencyNotMet',
-        `cannot deploy ${phase.id}: ${missing.join(', ')} not completed or skipped; run \`perfplane deploy ${missing[0]}\` first`,
-      );
-    }
+    assertDependenciesMet('deploy', phase.id, states, env.provided, ids);
   }
   return launch(deps, env.name, 'run', ids, request.interactive ?? false);
 }
@@ -235,15 +280,7 @@ export async function skip(
 
   await assertEnvironmentFree(deps.store, env.name);
   const states = await phaseMap(deps, env.name);
-  const missing = phase.dependsOn.filter(
-    (dep) => !isPhaseDone(statusOf(states, dep)) && env.provided[dep] === undefined,
-  );
-  if (missing.length > 0) {
-    throw new PerfplaneError(
-      'DependencyNotMet',
-      `cannot skip ${phase.id}: ${missing.join(', ')} not completed or skipped; deploy or skip ${missing[0]} first`,
-    );
-  }
+  assertDependenciesMet('skip', phase.id, states, env.provided, []);
 
   // The skip is written under the lock by the validate run it starts, so
   // no other run can change the phase between the two.

@@ -1,12 +1,16 @@
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { costSaving, emergencyStop, rollback, skip, startRun } from '@perfplane/control';
 import { PerfplaneError } from '@perfplane/core';
 import { type RunningService, startService } from '@perfplane/embedded';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   makeWorkspace,
+  REPO_ROOT,
   STATEMACHINES,
   type Workspace,
   waitFor,
@@ -15,6 +19,7 @@ import {
 
 let workspace: Workspace | undefined;
 let service: RunningService | undefined;
+let simulatorPid: number | undefined;
 
 async function start(ws: Workspace): Promise<RunningService> {
   workspace = ws;
@@ -30,6 +35,10 @@ async function start(ws: Workspace): Promise<RunningService> {
 }
 
 afterEach(async () => {
+  if (simulatorPid && alive(simulatorPid)) {
+    process.kill(simulatorPid, 'SIGTERM');
+  }
+  simulatorPid = undefined;
   await service?.close();
   await workspace?.remove();
   service = undefined;
@@ -86,5 +95,59 @@ describe('dependency check', () => {
     const skipped = await codeOf(skip(svc.deps, 'rehearsal', '04', 'exists'));
     expect(skipped).toMatch(/^DependencyNotMet: cannot skip 04-mojaloop: 02-infrastructure/);
     expect(await svc.deps.store.listRuns('rehearsal', 20)).toEqual(runsBefore);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('emergency stop', () => {
+  it('counts running builds, stops the simulator', async () => {
+    const ws = await makeWorkspace({ '02-infrastructure': 'long-running' });
+    await symlink(path.join(REPO_ROOT, 'phases'), path.join(ws.root, 'phases'));
+    const port = await freePort();
+    await promisify(execFile)(
+      'bash',
+      ['phases/02-infrastructure/deploy.sh', '--env', 'rehearsal'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, PERFPLANE_HOME: ws.home, PERFPLANE_SIMULATOR_PORT: String(port) },
+      },
+    );
+    const pidFile = path.join(ws.home, 'simulator/simulator.pid');
+    simulatorPid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(alive(simulatorPid)).toBe(true);
+
+    const svc = await start(ws);
+    const run = await startRun(svc.deps, 'rehearsal', { phases: ['01', '02'] });
+    await waitFor(
+      async () => (existsSync(path.join(ws.home, 'pgid-02-infrastructure')) ? true : undefined),
+      '02 deploy to start',
+    );
+    const result = await emergencyStop(svc.deps, 'rehearsal');
+    expect(result.builds).toHaveLength(1);
+    expect(result.message).toContain(`stopped run ${run.runId} and 1 running build(s)`);
+    expect(result.platform).toEqual([`stopping simulator pid ${simulatorPid}`]);
+    expect(alive(simulatorPid)).toBe(false);
+
+    const again = await emergencyStop(svc.deps, 'rehearsal');
+    expect(again.stopped).toBe(false);
+    expect(again.platform).toEqual([]);
   });
 });

@@ -205,9 +205,7 @@ export async function emergencyStopCommand(client: ApiClient, environment: strin
     envPath(environment, '/emergency-stop'),
     {},
   );
-  print(
-    result.stopped ? `${result.message}; stopped ${result.builds.length} build(s)` : result.message,
-  );
+  print(result.message);
 }
 
 export async function approveCommand(

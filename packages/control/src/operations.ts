@@ -1,6 +1,7 @@
 import {
   computeProgress,
   dependentsOf,
+  type Environment,
   isPhaseDone,
   isRunFinished,
   PerfplaneError,
@@ -336,11 +337,28 @@ export function buildsOf(events: RunEvent[]): string[] {
     .filter((id) => id !== '');
 }
 
+/** Build ids a run started and that have no build-finished event yet. */
+export function runningBuildsOf(events: RunEvent[]): string[] {
+  const finished = new Set(
+    events
+      .filter((event) => event.type === 'build-finished')
+      .map((event) => String(event.data?.buildId ?? '')),
+  );
+  return buildsOf(events).filter((id) => !finished.has(id));
+}
+
 export interface StopResult {
   stopped: boolean;
   runId?: string;
   builds: string[];
+  /** What the platform stop stopped besides builds, one line each (rehearsal: k6 and the simulator). */
+  platform: string[];
   message: string;
+}
+
+/** Runs the platform's own stop, such as ending k6 and the simulator of a rehearsal. */
+async function stopPlatform(deps: ControlDeps, env: Environment): Promise<string[]> {
+  return deps.stopPlatform ? deps.stopPlatform(env) : [];
 }
 
 /**
@@ -352,7 +370,13 @@ export async function emergencyStop(deps: ControlDeps, environment: string): Pro
   const env = await deps.loadEnvironment(environment);
   const run = await activeRun(deps.store, env.name);
   if (!run) {
-    return { stopped: false, builds: [], message: `no run in progress in "${env.name}"` };
+    const platform = await stopPlatform(deps, env);
+    return {
+      stopped: false,
+      builds: [],
+      platform,
+      message: `no run in progress in "${env.name}"${platform.length ? `; ${platform.join('; ')}` : ''}`,
+    };
   }
   await deps.store.updateRun(run.runId, { status: 'stopping', reason: 'emergency stop' });
   await deps.store.appendEvent(run.runId, {
@@ -363,10 +387,11 @@ export async function emergencyStop(deps: ControlDeps, environment: string): Pro
   if (run.executionArn) {
     await deps.orchestrator.stop(run.executionArn, 'emergency stop');
   }
-  const builds = buildsOf(await deps.store.listEvents(run.runId));
+  const builds = runningBuildsOf(await deps.store.listEvents(run.runId));
   for (const buildId of builds) {
     await deps.builds.stop(buildId);
   }
+  const platform = await stopPlatform(deps, env);
 
   const lock = await readLock(deps.store, env.name);
   if (lock.owner === run.runId) {
@@ -389,9 +414,17 @@ export async function emergencyStop(deps: ControlDeps, environment: string): Pro
   });
   await deps.store.appendEvent(run.runId, {
     type: 'run-stopped',
-    message: `stopped the execution and ${builds.length} build(s)`,
+    message: `stopped the execution and ${builds.length} running build(s)`,
+    data: { builds, platform },
   });
-  return { stopped: true, runId: run.runId, builds, message: `stopped run ${run.runId}` };
+  const extra = platform.length ? `; ${platform.join('; ')}` : '';
+  return {
+    stopped: true,
+    runId: run.runId,
+    builds,
+    platform,
+    message: `stopped run ${run.runId} and ${builds.length} running build(s)${extra}`,
+  };
 }
 
 export interface ApprovalRequest {

@@ -88,6 +88,11 @@ export interface ControlDeps {
    * such as the embedded runtime parsing the buildspecs.
    */
   preflight?(phases: PhaseId[], action: PhaseAction): Promise<void>;
+  /**
+   * Stops what the environment's platform runs outside builds, for an
+   * emergency stop; returns one line per thing stopped. Safe to call twice.
+   */
+  stopPlatform?(environment: Environment): Promise<string[]>;
   /** Folder where the embedded runtime also writes support bundles; absent on AWS. */
   bundleDir?: string;
   now?: () => Date;

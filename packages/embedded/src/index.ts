@@ -6,4 +6,5 @@ export * from './orchestrator.js';
 export * from './paths.js';
 export * from './process-group.js';
 export * from './recovery.js';
+export * from './rehearsal-stop.js';
 export * from './service.js';

@@ -30,6 +30,7 @@ import { describeError, type Logger, silentLogger } from './logger.js';
 import { LocalOrchestrator } from './orchestrator.js';
 import { statePaths } from './paths.js';
 import { recoverInterruptedRuns } from './recovery.js';
+import { stopRehearsal } from './rehearsal-stop.js';
 
 export const TABLE_NAME = 'perfplane';
 /** Maximum wait at shutdown for task handlers still writing to the store, in milliseconds. */
@@ -231,6 +232,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       },
     },
     costSaver: createCostSaver(options.root, store),
+    stopPlatform: (env: Environment) => stopRehearsal(options.root, options.home, env),
     loadEnvironment: loadEnv,
     preflight: async (phases: PhaseId[]) => runner.checkBuildspecs(phases),
     bundleDir: paths.bundles,

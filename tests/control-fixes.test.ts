@@ -1,12 +1,20 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { costSaving, emergencyStop, rollback, skip, startRun } from '@perfplane/control';
+import {
+  buildSupportBundle,
+  costSaving,
+  emergencyStop,
+  rollback,
+  skip,
+  startRun,
+} from '@perfplane/control';
 import { PerfplaneError } from '@perfplane/core';
 import { type RunningService, startService } from '@perfplane/embedded';
+import { list } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   makeWorkspace,
@@ -149,5 +157,48 @@ describe('emergency stop', () => {
     const again = await emergencyStop(svc.deps, 'rehearsal');
     expect(again.stopped).toBe(false);
     expect(again.platform).toEqual([]);
+  });
+});
+
+describe('support bundle', () => {
+  it('adds redacted runtime logs', async () => {
+    const ws = await makeWorkspace();
+    const svc = await start(ws);
+    const run = await startRun(svc.deps, 'rehearsal', { phases: ['01'] });
+    await waitForRun(svc.deps.store, run.runId);
+    const old = new Date('2026-01-02T03:04:05Z');
+    const logs: [string, string][] = [
+      ['service.log', '{"msg":"start","token":"servicetoken1"}\n'],
+      ['simulator/simulator.log', 'listening; DB_PASS=simpass1\n'],
+      ['results/smoke/k6.log', 'k6 run --token k6token1\n'],
+    ];
+    for (const [name, text] of logs) {
+      await mkdir(path.dirname(path.join(ws.home, name)), { recursive: true });
+      await writeFile(path.join(ws.home, name), text);
+      await utimes(path.join(ws.home, name), old, old);
+    }
+
+    const bundle = await buildSupportBundle(svc.deps, 'rehearsal');
+    const entries = new Map<string, { mtime?: Date; text: string }>();
+    await list({
+      file: bundle.localPath ?? '',
+      onReadEntry: (entry) => {
+        let text = '';
+        entry.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        entry.on('end', () => entries.set(entry.path, { mtime: entry.mtime, text }));
+      },
+    });
+    for (const [name, text] of logs) {
+      const entry = entries.get(`bundle/runtime/${name.replace('results/', 'k6/results/')}`);
+      expect(entry, name).toBeDefined();
+      expect(entry?.mtime?.toISOString(), name).toBe(old.toISOString());
+      expect(entry?.text, name).toContain('[REDACTED]');
+      expect(entry?.text, name).not.toMatch(/servicetoken1|simpass1|k6token1/);
+      expect(text).toMatch(/servicetoken1|simpass1|k6token1/);
+    }
+    const runLog = entries.get(`bundle/runs/${run.runId}/logs/01-prerequisites.deploy.log`);
+    expect(runLog?.mtime?.getTime()).toBeGreaterThan(old.getTime());
   });
 });

@@ -54,9 +54,21 @@ export interface BuildController {
   stop(buildId: string): Promise<void>;
 }
 
-/** Reads the logs a run's builds wrote. */
+/** One log file for the support bundle; `modifiedAt` becomes its mtime in the archive. */
+export interface LogFile {
+  name: string;
+  text: string;
+  modifiedAt?: Date;
+}
+
+/** Reads the logs a run's builds wrote, and the logs of the runtime itself. */
 export interface LogReader {
-  readRunLogs(runId: string): Promise<{ name: string; text: string }[]>;
+  readRunLogs(runId: string): Promise<LogFile[]>;
+  /**
+   * Reads the tails of the runtime's own logs for the environment, such as
+   * the embedded service log and, in a rehearsal, the simulator and k6 logs.
+   */
+  readEnvironmentLogs?(environment: Environment): Promise<LogFile[]>;
 }
 
 export interface CostSavingResult {

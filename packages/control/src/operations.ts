@@ -240,7 +240,7 @@ export async function rollback(
       .filter((id) => DEPLOYED.includes(statusOf(states, id)));
     return launch(deps, env.name, 'rollback', ids, false);
   }
-  if (!request.phase) {
+  if (request.phase === undefined) {
     throw new PerfplaneError(
       'InvalidArgument',
       'rollback needs a phase; use `perfplane rollback <phase>` or `perfplane rollback-all --confirm`',

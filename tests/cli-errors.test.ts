@@ -115,6 +115,13 @@ describe('cli errors', () => {
     });
   }
 
+  it('rollback of undeployed phase', async () => {
+    const result = await cli(workspace, ['rollback', '05']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('nothing to roll back: 05-k6-infrastructure is not deployed');
+    expect(await snapshot()).toEqual(initial);
+  });
+
   it('prints the version', async () => {
     const result = await cli(workspace, ['--version']);
     expect(result.code).toBe(0);

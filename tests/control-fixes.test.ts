@@ -14,6 +14,7 @@ import {
 } from '@perfplane/control';
 import { PerfplaneError } from '@perfplane/core';
 import { type RunningService, startService } from '@perfplane/embedded';
+import type { Run } from '@perfplane/store';
 import { list } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -93,7 +94,7 @@ describe('dependency check', () => {
     const svc = await start(await makeWorkspace({}, { provided: { '03-kubernetes': 'given' } }));
     const deployed = await startRun(svc.deps, 'rehearsal', { phases: ['01', '02', '03'] });
     expect((await waitForRun(svc.deps.store, deployed.runId)).status).toBe('succeeded');
-    const rolled = await rollback(svc.deps, 'rehearsal', { all: true, confirm: true });
+    const rolled = (await rollback(svc.deps, 'rehearsal', { all: true, confirm: true })) as Run;
     expect((await waitForRun(svc.deps.store, rolled.runId)).status).toBe('succeeded');
     const runsBefore = await svc.deps.store.listRuns('rehearsal', 20);
 
@@ -200,5 +201,18 @@ describe('support bundle', () => {
     }
     const runLog = entries.get(`bundle/runs/${run.runId}/logs/01-prerequisites.deploy.log`);
     expect(runLog?.mtime?.getTime()).toBeGreaterThan(old.getTime());
+  });
+});
+
+describe('rollback of one phase', () => {
+  it('never deployed starts no run', async () => {
+    const svc = await start(await makeWorkspace());
+    const result = await rollback(svc.deps, 'rehearsal', { phase: '05' });
+    expect(result).toEqual({
+      nothingToRollBack: true,
+      phases: [],
+      message: 'nothing to roll back: 05-k6-infrastructure is not deployed in "rehearsal"',
+    });
+    expect(await svc.deps.store.listRuns('rehearsal', 5)).toEqual([]);
   });
 });

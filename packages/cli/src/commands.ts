@@ -166,7 +166,15 @@ export async function rollbackCommand(
   environment: string,
   request: { phase?: string; cascade?: boolean; all?: boolean; confirm?: boolean },
 ): Promise<void> {
-  const run = await client.request<RunSummary>('POST', envPath(environment, '/rollback'), request);
+  const run = await client.request<RunSummary | { nothingToRollBack: true; message: string }>(
+    'POST',
+    envPath(environment, '/rollback'),
+    request,
+  );
+  if ('nothingToRollBack' in run) {
+    print(run.message);
+    return;
+  }
   print(`started rollback ${run.runId} of ${run.phases.join(', ') || 'nothing deployed'}`);
   const ended = await waitForRun(client, run.runId);
   await printProgress(client, environment);

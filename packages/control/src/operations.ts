@@ -219,12 +219,23 @@ const DEPLOYED: PhaseStatus[] = [
   'rolling-back',
 ];
 
-/** Rolls back one phase, with its deployed dependents when cascading, or every phase. */
+/** Result of a rollback request that found nothing deployed, so it started no run. */
+export interface NothingToRollBack {
+  nothingToRollBack: true;
+  phases: PhaseId[];
+  message: string;
+}
+
+/**
+ * Rolls back one phase, with its deployed dependents when cascading, or
+ * every phase. A phase that was never deployed or is already rolled back
+ * starts no run.
+ */
 export async function rollback(
   deps: ControlDeps,
   environment: string,
   request: RollbackRequest,
-): Promise<Run> {
+): Promise<Run | NothingToRollBack> {
   const env = await deps.loadEnvironment(environment);
   if (request.all) {
     if (!request.confirm) {
@@ -258,6 +269,14 @@ export async function rollback(
       'Conflict',
       `cannot roll back ${phase.id} while ${names} depend on it and are deployed; roll them back first or repeat with \`perfplane rollback ${phase.id} --cascade\``,
     );
+  }
+  const status = statusOf(states, phase.id);
+  if (deployedDependents.length === 0 && (status === 'not-started' || status === 'rolled-back')) {
+    return {
+      nothingToRollBack: true,
+      phases: [],
+      message: `nothing to roll back: ${phase.id} is ${status === 'not-started' ? 'not deployed' : 'already rolled back'} in "${env.name}"`,
+    };
   }
   const ids = rollbackOrder([phase, ...deployedDependents]).map((entry) => entry.id);
   return launch(deps, env.name, 'rollback', ids, false);

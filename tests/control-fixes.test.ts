@@ -8,6 +8,7 @@ import {
   buildSupportBundle,
   costSaving,
   emergencyStop,
+  progress,
   rollback,
   skip,
   startRun,
@@ -97,6 +98,9 @@ describe('dependency check', () => {
     const rolled = (await rollback(svc.deps, 'rehearsal', { all: true, confirm: true })) as Run;
     expect((await waitForRun(svc.deps.store, rolled.runId)).status).toBe('succeeded');
     const runsBefore = await svc.deps.store.listRuns('rehearsal', 20);
+    const view = await progress(svc.deps, 'rehearsal');
+    expect(view.remainingSeconds).toBe(0);
+    expect(view.remainingIfResumed).toBe(false);
 
     const deploy = await codeOf(startRun(svc.deps, 'rehearsal', { phases: ['04'] }));
     expect(deploy).toMatch(/^DependencyNotMet: cannot deploy 04-mojaloop: 02-infrastructure/);
@@ -154,6 +158,10 @@ describe('emergency stop', () => {
     expect(result.message).toContain(`stopped run ${run.runId} and 1 running build(s)`);
     expect(result.platform).toEqual([`stopping simulator pid ${simulatorPid}`]);
     expect(alive(simulatorPid)).toBe(false);
+
+    const stopped = await progress(svc.deps, 'rehearsal');
+    expect(stopped.remainingIfResumed).toBe(true);
+    expect(stopped.remainingSeconds).toBeGreaterThan(0);
 
     const again = await emergencyStop(svc.deps, 'rehearsal');
     expect(again.stopped).toBe(false);

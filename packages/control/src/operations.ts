@@ -505,7 +505,10 @@ export interface ProgressView {
   phases: (PhaseState & { title: string; provided?: string; awaitingApproval: boolean })[];
   percent: number;
   elapsedSeconds: number;
+  /** Estimate for the phases still to run; 0 when no run is active or resumable. */
   remainingSeconds: number;
+  /** True when remainingSeconds applies only once the stopped or failed run is resumed. */
+  remainingIfResumed: boolean;
   lock: { owner?: string; since?: string };
 }
 
@@ -565,11 +568,19 @@ export async function progress(deps: ControlDeps, environment: string): Promise<
     now: deps.now?.() ?? new Date(),
   });
   const lock = await readLock(deps.store, env.name);
+  // Phases still to run are only counted while a deploy run is active, or
+  // is the latest run and can be resumed; after it succeeded, or after a
+  // later rollback or validate run, nothing is going to run.
+  const deploying = run !== undefined && runKind(run.runId) === 'run';
+  const active = deploying && !isRunFinished(run.status);
+  const resumable = deploying && runs[0]?.runId === run.runId && RESUMABLE.includes(run.status);
   return {
     environment: env.name,
     run: run ? { ...run, kind: runKind(run.runId) } : undefined,
     phases,
     ...figures,
+    remainingSeconds: active || resumable ? figures.remainingSeconds : 0,
+    remainingIfResumed: resumable,
     lock: { owner: lock.owner, since: lock.owner ? lock.acquiredAt : undefined },
   };
 }

@@ -370,7 +370,7 @@ export interface StopResult {
   stopped: boolean;
   runId?: string;
   builds: string[];
-  /** What the platform stop stopped besides builds, one line each (rehearsal: k6 and the simulator). */
+  /** Processes the platform stop ended besides builds, one line each, such as k6 and the simulator of a rehearsal. */
   platform: string[];
   message: string;
 }
@@ -382,8 +382,9 @@ async function stopPlatform(deps: ControlDeps, env: Environment): Promise<string
 
 /**
  * Stops the environment's active run: records stopping, stops the
- * execution and every build the run started, frees the lock, and records
- * stopped last. A second call finds nothing running and changes nothing.
+ * execution and the builds still running, frees the lock, runs the
+ * platform stop, and records stopped last. A second call finds no run and
+ * only repeats the platform stop, which signals live processes only.
  */
 export async function emergencyStop(deps: ControlDeps, environment: string): Promise<StopResult> {
   const env = await deps.loadEnvironment(environment);
@@ -568,9 +569,9 @@ export async function progress(deps: ControlDeps, environment: string): Promise<
     now: deps.now?.() ?? new Date(),
   });
   const lock = await readLock(deps.store, env.name);
-  // Phases still to run are only counted while a deploy run is active, or
-  // is the latest run and can be resumed; after it succeeded, or after a
-  // later rollback or validate run, nothing is going to run.
+  // Phases still to run count only while a deploy run is active, or while it
+  // is the latest run and can be resumed. After it succeeded, or after a
+  // later rollback or validate run, no phase is going to run.
   const deploying = run !== undefined && runKind(run.runId) === 'run';
   const active = deploying && !isRunFinished(run.status);
   const resumable = deploying && runs[0]?.runId === run.runId && RESUMABLE.includes(run.status);

@@ -20,7 +20,7 @@ const NOT_A_VALUE = '(?<!ref|refs|name|names)';
 /** Separator between a key and its value: `=` or `:` on the same line, or tabs. */
 const SEPARATOR = '(?:[ \\t]*[=:][ \\t]*|\\t+)';
 
-/** A value: in single or double quotes (spaces allowed), or up to the next space. */
+/** A value: in single or double quotes (spaces allowed), else up to a space, comma, semicolon, `&` or quote. */
 const VALUE = `(?:"(?:[^"\\\\\\n]|\\\\.)*"|'[^'\\n]*'|[^\\s,;&"']+)`;
 
 /** Rules in the order they apply; private keys go first so key=value rules do not split them. */

@@ -81,6 +81,24 @@ const cases: { name: string; args: string[]; code: keyof typeof ERROR_CODES; say
     code: 'DependencyNotMet',
     says: /cannot deploy 04-mojaloop: 03-kubernetes/,
   },
+  {
+    name: 'API value not a URL',
+    args: ['--api', 'notaurl', 'run-all'],
+    code: 'InvalidArgument',
+    says: /invalid --api value "notaurl": expected an http or https URL/,
+  },
+  {
+    name: 'empty phase',
+    args: ['deploy', ''],
+    code: 'UnknownPhase',
+    says: /unknown phase "": use an id such as 04-mojaloop/,
+  },
+  {
+    name: 'environment name with a path',
+    args: ['--env', '../x', 'run-all'],
+    code: 'InvalidArgument',
+    says: /invalid --env value "\.\.\/x": use up to 31 lower-case letters/,
+  },
 ];
 
 describe('cli errors', () => {
@@ -96,6 +114,19 @@ describe('cli errors', () => {
       expect(await snapshot()).toEqual(initial);
     });
   }
+
+  it('rollback of undeployed phase', async () => {
+    const result = await cli(workspace, ['rollback', '05']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('nothing to roll back: 05-k6-infrastructure is not deployed');
+    expect(await snapshot()).toEqual(initial);
+  });
+
+  it('prints the version', async () => {
+    const result = await cli(workspace, ['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
 
   it('distinct exit codes', () => {
     const codes = cases.map((entry) => ERROR_CODES[entry.code]);

@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Store } from '@perfplane/control';
+import { createCostSaver } from '@perfplane/embedded';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.js';
 
@@ -21,6 +23,27 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** A store in which only 02-infrastructure is completed, so the cost saver runs its script alone. */
+const completedInfrastructure = {
+  getPhaseStates: async () => [{ phaseId: '02-infrastructure', status: 'completed' }],
+} as unknown as Store;
+
+/** Runs `action` with the variables of `env` in process.env, which the cost saver passes on. */
+async function withEnv<T>(env: NodeJS.ProcessEnv, action: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    return await action();
+  } finally {
+    for (const key of Object.keys(process.env)) {
+      if (!(key in saved)) {
+        delete process.env[key];
+      }
+    }
+    Object.assign(process.env, saved);
+  }
 }
 
 describe('rehearsal phase scripts', () => {
@@ -148,16 +171,16 @@ describe('rehearsal phase scripts', () => {
       });
       expect(committed.status).toBe(200);
       const before = await ledger();
-      expect((await script('phases/02-infrastructure/scripts/cost-saving-rehearsal.sh')).code).toBe(
-        0,
-      );
+      const saver = createCostSaver(ROOT, completedInfrastructure);
+      const saved = await withEnv(env, () => saver.apply('rehearsal', 'on', true));
+      expect(saved).toEqual([
+        { phase: '02-infrastructure', outcome: 'done', message: 'cost saving on' },
+      ]);
       expect((await script('phases/02-infrastructure/scripts/rehearsal.sh', 'validate')).code).toBe(
         1,
       );
-      expect(
-        (await script('phases/02-infrastructure/scripts/cost-saving-rehearsal.sh', '--restore'))
-          .code,
-      ).toBe(0);
+      const restored = await withEnv(env, () => saver.apply('rehearsal', 'off', true));
+      expect(restored[0]?.outcome).toBe('done');
       const after = await ledger();
       expect(after).toEqual(before);
       expect(after.participants.find((p) => p.name === 'payerfsp1')?.position).toBe(12);

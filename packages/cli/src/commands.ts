@@ -166,7 +166,15 @@ export async function rollbackCommand(
   environment: string,
   request: { phase?: string; cascade?: boolean; all?: boolean; confirm?: boolean },
 ): Promise<void> {
-  const run = await client.request<RunSummary>('POST', envPath(environment, '/rollback'), request);
+  const run = await client.request<RunSummary | { nothingToRollBack: true; message: string }>(
+    'POST',
+    envPath(environment, '/rollback'),
+    request,
+  );
+  if ('nothingToRollBack' in run) {
+    print(run.message);
+    return;
+  }
   print(`started rollback ${run.runId} of ${run.phases.join(', ') || 'nothing deployed'}`);
   const ended = await waitForRun(client, run.runId);
   await printProgress(client, environment);
@@ -205,9 +213,7 @@ export async function emergencyStopCommand(client: ApiClient, environment: strin
     envPath(environment, '/emergency-stop'),
     {},
   );
-  print(
-    result.stopped ? `${result.message}; stopped ${result.builds.length} build(s)` : result.message,
-  );
+  print(result.message);
 }
 
 export async function approveCommand(
@@ -232,10 +238,11 @@ export async function costSavingCommand(
   client: ApiClient,
   environment: string,
   action: 'on' | 'off',
+  retainData = true,
 ): Promise<void> {
   const result = await client.request<{
     results: { phase: string; outcome: string; message: string }[];
-  }>('POST', envPath(environment, '/cost-saving'), { action, retainData: true });
+  }>('POST', envPath(environment, '/cost-saving'), { action, retainData });
   if (result.results.length === 0) {
     print('no deployed phase to scale');
   }

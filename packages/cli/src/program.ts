@@ -1,4 +1,5 @@
-import { PerfplaneError } from '@perfplane/core';
+import { readFileSync } from 'node:fs';
+import { PerfplaneError, resolvePhase } from '@perfplane/core';
 import { Command, Option } from 'commander';
 import { ApiClient } from './client.js';
 import {
@@ -19,6 +20,46 @@ import { ensureRuntime, findRoot, homeOf, readRuntime, stopRuntime } from './run
 export interface GlobalOptions {
   env: string;
   api?: string;
+}
+
+/** Version of this package, printed by --version. */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+/** Names environments/<name>.yaml may have; the control plane applies the same rule. */
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+/** Raises InvalidArgument for an --env or --api value no control plane can use. */
+export function checkGlobalOptions(options: GlobalOptions): void {
+  if (!ENVIRONMENT_NAME.test(options.env)) {
+    throw new PerfplaneError(
+      'InvalidArgument',
+      `invalid --env value "${options.env}": use up to 31 lower-case letters, digits and dashes, starting with a letter, such as rehearsal`,
+    );
+  }
+  if (options.api === undefined) {
+    return;
+  }
+  const url = URL.canParse(options.api) ? new URL(options.api) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new PerfplaneError(
+      'InvalidArgument',
+      `invalid --api value "${options.api}": expected an http or https URL such as https://<api-id>.execute-api.<region>.amazonaws.com/prod`,
+    );
+  }
+}
+
+/** Raises UnknownPhase for a phase argument the catalog does not contain, empty ones included. */
+function checkPhase(input: string): void {
+  if (!resolvePhase(input)) {
+    throw new PerfplaneError(
+      'UnknownPhase',
+      `unknown phase "${input}": use an id such as 04-mojaloop, a number such as 4, or a name such as mojaloop`,
+    );
+  }
 }
 
 /** Returns a client for --api, or for the embedded service, started on demand. */
@@ -46,6 +87,7 @@ export function buildProgram(): Command {
     .description('Runs the Mojaloop performance runbook phase by phase')
     .option('--env <name>', 'environment under environments/', 'rehearsal')
     .option('--api <url>', 'control plane API to use instead of the embedded one')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeErr: (text) =>
@@ -59,17 +101,25 @@ export function buildProgram(): Command {
   const withClient =
     <A extends unknown[]>(
       action: (client: ApiClient, globals: GlobalOptions, ...args: A) => Promise<void>,
+      phaseArgument = false,
     ) =>
     async (...args: A) => {
       const options = globals();
+      checkGlobalOptions(options);
+      const phase = args[0];
+      if (phaseArgument && typeof phase === 'string') {
+        checkPhase(phase);
+      }
       await action(await connect(options), options, ...args);
     };
 
   approvalOptions(
     program.command('deploy <phase>').description('deploy one phase and wait for it'),
   ).action(
-    withClient((client, options, phase: string, flags: { interactive?: boolean }) =>
-      deployCommand(client, options.env, [phase], Boolean(flags.interactive)),
+    withClient(
+      (client, options, phase: string, flags: { interactive?: boolean }) =>
+        deployCommand(client, options.env, [phase], Boolean(flags.interactive)),
+      true,
     ),
   );
   approvalOptions(
@@ -106,8 +156,10 @@ export function buildProgram(): Command {
     .description('roll back one phase')
     .option('--cascade', 'also roll back deployed phases that depend on it')
     .action(
-      withClient((client, options, phase: string, flags: { cascade?: boolean }) =>
-        rollbackCommand(client, options.env, { phase, cascade: Boolean(flags.cascade) }),
+      withClient(
+        (client, options, phase: string, flags: { cascade?: boolean }) =>
+          rollbackCommand(client, options.env, { phase, cascade: Boolean(flags.cascade) }),
+        true,
       ),
     );
   program
@@ -124,8 +176,10 @@ export function buildProgram(): Command {
     .description('mark a phase as provided by existing infrastructure, then validate it')
     .option('--reason <text>', 'why the phase is skipped (required)')
     .action(
-      withClient((client, options, phase: string, flags: { reason?: string }) =>
-        skipCommand(client, options.env, phase, flags.reason ?? ''),
+      withClient(
+        (client, options, phase: string, flags: { reason?: string }) =>
+          skipCommand(client, options.env, phase, flags.reason ?? ''),
+        true,
       ),
     );
   program
@@ -137,20 +191,30 @@ export function buildProgram(): Command {
     .description('answer the approval an interactive run waits for')
     .option('--reject', 'reject instead of approve')
     .action(
-      withClient((client, options, phase: string, flags: { reject?: boolean }) =>
-        approveCommand(client, options.env, phase, !flags.reject),
+      withClient(
+        (client, options, phase: string, flags: { reject?: boolean }) =>
+          approveCommand(client, options.env, phase, !flags.reject),
+        true,
       ),
     );
   program
     .command('cost-saving')
     .description('scale expensive resources down (or back up with --restore)')
     .addOption(
-      new Option('--retain-data', 'keep databases and volumes (the default)').conflicts('restore'),
+      new Option('--retain-data', 'keep databases and volumes (the default)').conflicts([
+        'restore',
+        'purgeData',
+      ]),
+    )
+    .addOption(
+      new Option('--purge-data', 'also delete databases and volumes (kept unless given)').conflicts(
+        'restore',
+      ),
     )
     .addOption(new Option('--restore', 'bring the scaled-down resources back'))
     .action(
-      withClient((client, options, flags: { restore?: boolean }) =>
-        costSavingCommand(client, options.env, flags.restore ? 'off' : 'on'),
+      withClient((client, options, flags: { restore?: boolean; purgeData?: boolean }) =>
+        costSavingCommand(client, options.env, flags.restore ? 'off' : 'on', !flags.purgeData),
       ),
     );
   program

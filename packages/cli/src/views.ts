@@ -30,6 +30,8 @@ export interface ProgressResponse {
   percent: number;
   elapsedSeconds: number;
   remainingSeconds: number;
+  /** True when the estimate applies only once the run is resumed. */
+  remainingIfResumed?: boolean;
 }
 
 export interface EventView {
@@ -117,7 +119,10 @@ export function renderProgress(view: ProgressResponse): string {
     lines.push(phaseLine(phase));
   }
   lines.push(`Time Elapsed: ${formatDuration(view.elapsedSeconds)}`);
-  lines.push(`Estimated Remaining: ${formatDuration(view.remainingSeconds)}`);
+  const label = view.remainingIfResumed
+    ? 'Estimated Remaining (after resume)'
+    : 'Estimated Remaining';
+  lines.push(`${label}: ${formatDuration(view.remainingSeconds)}`);
   return lines.join('\n');
 }
 

@@ -61,10 +61,19 @@ export async function activeRun(store: Store, environment: string): Promise<Run 
 /** Raises LockHeld naming the run that holds the environment and since when. */
 export async function assertEnvironmentFree(store: Store, environment: string): Promise<void> {
   const holder = await activeRun(store, environment);
+  const lock = await readLock(store, environment);
   if (!holder) {
+    // A cost-saving operation holds the lock without a run record.
+    const leased = lock.expiresAt === undefined || lock.expiresAt > new Date().toISOString();
+    if (lock.owner && leased && !(await store.getRun(lock.owner))) {
+      throw new PerfplaneError(
+        'LockHeld',
+        `environment "${environment}" is locked by ${lock.owner} since ${lock.acquiredAt}; wait for it to finish and retry`,
+        { details: { holder: lock.owner, since: lock.acquiredAt } },
+      );
+    }
     return;
   }
-  const lock = await readLock(store, environment);
   const since = (lock.owner === holder.runId ? lock.acquiredAt : undefined) ?? holder.createdAt;
   throw new PerfplaneError(
     'LockHeld',

@@ -1,6 +1,7 @@
 import {
   computeProgress,
   dependentsOf,
+  type Environment,
   isPhaseDone,
   isRunFinished,
   PerfplaneError,
@@ -81,6 +82,62 @@ function statusOf(states: Map<PhaseId, PhaseState>, id: PhaseId): PhaseStatus {
   return states.get(id)?.status ?? 'not-started';
 }
 
+/**
+ * Returns the path from `id` to the first phase that blocks it, or an empty
+ * list when `id` is met. A phase is met when it is completed, planned in the
+ * same run (whose own checks cover it), or skipped or provided with every
+ * dependency met in turn.
+ */
+function unmetPath(
+  id: PhaseId,
+  states: Map<PhaseId, PhaseState>,
+  provided: Partial<Record<PhaseId, string>>,
+  planned: PhaseId[],
+): PhaseId[] {
+  const status = statusOf(states, id);
+  if (planned.includes(id) || status === 'completed') {
+    return [];
+  }
+  if (status !== 'skipped' && provided[id] === undefined) {
+    return [id];
+  }
+  for (const dep of PHASES.find((phase) => phase.id === id)?.dependsOn ?? []) {
+    const path = unmetPath(dep, states, provided, planned);
+    if (path.length > 0) {
+      return [id, ...path];
+    }
+  }
+  return [];
+}
+
+/** Raises DependencyNotMet naming the first unmet phase under `id` and the command that fixes it. */
+function assertDependenciesMet(
+  verb: 'deploy' | 'skip',
+  id: PhaseId,
+  states: Map<PhaseId, PhaseState>,
+  provided: Partial<Record<PhaseId, string>>,
+  planned: PhaseId[],
+): void {
+  const dependsOn = PHASES.find((phase) => phase.id === id)?.dependsOn ?? [];
+  for (const dep of dependsOn.filter((entry) => !planned.includes(entry))) {
+    const path = unmetPath(dep, states, provided, planned);
+    const missing = path.at(-1);
+    if (!missing) {
+      continue;
+    }
+    const via =
+      path.length > 1 ? ` (${path.slice(0, -1).join(' -> ')} is skipped but depends on it)` : '';
+    const fix =
+      verb === 'deploy'
+        ? `run \`perfplane deploy ${missing}\` first`
+        : `deploy or skip ${missing} first`;
+    throw new PerfplaneError(
+      'DependencyNotMet',
+      `cannot ${verb} ${id}: ${missing} not completed or skipped${via}; ${fix}`,
+    );
+  }
+}
+
 export interface StartRunRequest {
   phases?: string[];
   interactive?: boolean;
@@ -99,18 +156,7 @@ export async function startRun(
 
   const states = await phaseMap(deps, env.name);
   for (const phase of PHASES.filter((entry) => ids.includes(entry.id))) {
-    const missing = phase.dependsOn.filter(
-      (dep) =>
-        !ids.includes(dep) &&
-        !isPhaseDone(statusOf(states, dep)) &&
-        env.provided[dep] === undefined,
-    );
-    if (missing.length > 0) {
-      throw new PerfplaneError(
-        'DependencyNotMet',
-        `cannot deploy ${phase.id}: ${missing.join(', ')} not completed or skipped; run \`perfplane deploy ${missing[0]}\` first`,
-      );
-    }
+    assertDependenciesMet('deploy', phase.id, states, env.provided, ids);
   }
   return launch(deps, env.name, 'run', ids, request.interactive ?? false);
 }
@@ -173,12 +219,23 @@ const DEPLOYED: PhaseStatus[] = [
   'rolling-back',
 ];
 
-/** Rolls back one phase, with its deployed dependents when cascading, or every phase. */
+/** Result of a rollback request that found nothing deployed, so it started no run. */
+export interface NothingToRollBack {
+  nothingToRollBack: true;
+  phases: PhaseId[];
+  message: string;
+}
+
+/**
+ * Rolls back one phase, with its deployed dependents when cascading, or
+ * every phase. A phase that was never deployed or is already rolled back
+ * starts no run.
+ */
 export async function rollback(
   deps: ControlDeps,
   environment: string,
   request: RollbackRequest,
-): Promise<Run> {
+): Promise<Run | NothingToRollBack> {
   const env = await deps.loadEnvironment(environment);
   if (request.all) {
     if (!request.confirm) {
@@ -194,7 +251,7 @@ export async function rollback(
       .filter((id) => DEPLOYED.includes(statusOf(states, id)));
     return launch(deps, env.name, 'rollback', ids, false);
   }
-  if (!request.phase) {
+  if (request.phase === undefined) {
     throw new PerfplaneError(
       'InvalidArgument',
       'rollback needs a phase; use `perfplane rollback <phase>` or `perfplane rollback-all --confirm`',
@@ -212,6 +269,14 @@ export async function rollback(
       'Conflict',
       `cannot roll back ${phase.id} while ${names} depend on it and are deployed; roll them back first or repeat with \`perfplane rollback ${phase.id} --cascade\``,
     );
+  }
+  const status = statusOf(states, phase.id);
+  if (deployedDependents.length === 0 && (status === 'not-started' || status === 'rolled-back')) {
+    return {
+      nothingToRollBack: true,
+      phases: [],
+      message: `nothing to roll back: ${phase.id} is ${status === 'not-started' ? 'not deployed' : 'already rolled back'} in "${env.name}"`,
+    };
   }
   const ids = rollbackOrder([phase, ...deployedDependents]).map((entry) => entry.id);
   return launch(deps, env.name, 'rollback', ids, false);
@@ -235,15 +300,7 @@ export async function skip(
 
   await assertEnvironmentFree(deps.store, env.name);
   const states = await phaseMap(deps, env.name);
-  const missing = phase.dependsOn.filter(
-    (dep) => !isPhaseDone(statusOf(states, dep)) && env.provided[dep] === undefined,
-  );
-  if (missing.length > 0) {
-    throw new PerfplaneError(
-      'DependencyNotMet',
-      `cannot skip ${phase.id}: ${missing.join(', ')} not completed or skipped; deploy or skip ${missing[0]} first`,
-    );
-  }
+  assertDependenciesMet('skip', phase.id, states, env.provided, []);
 
   // The skip is written under the lock by the validate run it starts, so
   // no other run can change the phase between the two.
@@ -299,23 +356,47 @@ export function buildsOf(events: RunEvent[]): string[] {
     .filter((id) => id !== '');
 }
 
+/** Build ids a run started and that have no build-finished event yet. */
+export function runningBuildsOf(events: RunEvent[]): string[] {
+  const finished = new Set(
+    events
+      .filter((event) => event.type === 'build-finished')
+      .map((event) => String(event.data?.buildId ?? '')),
+  );
+  return buildsOf(events).filter((id) => !finished.has(id));
+}
+
 export interface StopResult {
   stopped: boolean;
   runId?: string;
   builds: string[];
+  /** Processes the platform stop ended besides builds, one line each, such as k6 and the simulator of a rehearsal. */
+  platform: string[];
   message: string;
+}
+
+/** Runs the platform's own stop, such as ending k6 and the simulator of a rehearsal. */
+async function stopPlatform(deps: ControlDeps, env: Environment): Promise<string[]> {
+  return deps.stopPlatform ? deps.stopPlatform(env) : [];
 }
 
 /**
  * Stops the environment's active run: records stopping, stops the
- * execution and every build the run started, frees the lock, and records
- * stopped last. A second call finds nothing running and changes nothing.
+ * execution and the builds still running, frees the lock, runs the
+ * platform stop, and records stopped last. A second call finds no run and
+ * only repeats the platform stop, which signals live processes only.
  */
 export async function emergencyStop(deps: ControlDeps, environment: string): Promise<StopResult> {
   const env = await deps.loadEnvironment(environment);
   const run = await activeRun(deps.store, env.name);
   if (!run) {
-    return { stopped: false, builds: [], message: `no run in progress in "${env.name}"` };
+    const platform = await stopPlatform(deps, env);
+    return {
+      stopped: false,
+      builds: [],
+      platform,
+      message: `no run in progress in "${env.name}"${platform.length ? `; ${platform.join('; ')}` : ''}`,
+    };
   }
   await deps.store.updateRun(run.runId, { status: 'stopping', reason: 'emergency stop' });
   await deps.store.appendEvent(run.runId, {
@@ -326,10 +407,11 @@ export async function emergencyStop(deps: ControlDeps, environment: string): Pro
   if (run.executionArn) {
     await deps.orchestrator.stop(run.executionArn, 'emergency stop');
   }
-  const builds = buildsOf(await deps.store.listEvents(run.runId));
+  const builds = runningBuildsOf(await deps.store.listEvents(run.runId));
   for (const buildId of builds) {
     await deps.builds.stop(buildId);
   }
+  const platform = await stopPlatform(deps, env);
 
   const lock = await readLock(deps.store, env.name);
   if (lock.owner === run.runId) {
@@ -352,9 +434,17 @@ export async function emergencyStop(deps: ControlDeps, environment: string): Pro
   });
   await deps.store.appendEvent(run.runId, {
     type: 'run-stopped',
-    message: `stopped the execution and ${builds.length} build(s)`,
+    message: `stopped the execution and ${builds.length} running build(s)`,
+    data: { builds, platform },
   });
-  return { stopped: true, runId: run.runId, builds, message: `stopped run ${run.runId}` };
+  const extra = platform.length ? `; ${platform.join('; ')}` : '';
+  return {
+    stopped: true,
+    runId: run.runId,
+    builds,
+    platform,
+    message: `stopped run ${run.runId} and ${builds.length} running build(s)${extra}`,
+  };
 }
 
 export interface ApprovalRequest {
@@ -416,7 +506,10 @@ export interface ProgressView {
   phases: (PhaseState & { title: string; provided?: string; awaitingApproval: boolean })[];
   percent: number;
   elapsedSeconds: number;
+  /** Estimate for the phases still to run; 0 when no run is active or resumable. */
   remainingSeconds: number;
+  /** True when remainingSeconds applies only once the stopped or failed run is resumed. */
+  remainingIfResumed: boolean;
   lock: { owner?: string; since?: string };
 }
 
@@ -476,11 +569,19 @@ export async function progress(deps: ControlDeps, environment: string): Promise<
     now: deps.now?.() ?? new Date(),
   });
   const lock = await readLock(deps.store, env.name);
+  // Phases still to run count only while a deploy run is active, or while it
+  // is the latest run and can be resumed. After it succeeded, or after a
+  // later rollback or validate run, no phase is going to run.
+  const deploying = run !== undefined && runKind(run.runId) === 'run';
+  const active = deploying && !isRunFinished(run.status);
+  const resumable = deploying && runs[0]?.runId === run.runId && RESUMABLE.includes(run.status);
   return {
     environment: env.name,
     run: run ? { ...run, kind: runKind(run.runId) } : undefined,
     phases,
     ...figures,
+    remainingSeconds: active || resumable ? figures.remainingSeconds : 0,
+    remainingIfResumed: resumable,
     lock: { owner: lock.owner, since: lock.owner ? lock.acquiredAt : undefined },
   };
 }

@@ -54,9 +54,21 @@ export interface BuildController {
   stop(buildId: string): Promise<void>;
 }
 
-/** Reads the logs a run's builds wrote. */
+/** One log file for the support bundle; `modifiedAt` becomes its mtime in the archive. */
+export interface LogFile {
+  name: string;
+  text: string;
+  modifiedAt?: Date;
+}
+
+/** Reads the logs a run's builds wrote, and the logs of the runtime itself. */
 export interface LogReader {
-  readRunLogs(runId: string): Promise<{ name: string; text: string }[]>;
+  readRunLogs(runId: string): Promise<LogFile[]>;
+  /**
+   * Reads the tails of the runtime's own logs for the environment, such as
+   * the embedded service log and, in a rehearsal, the simulator and k6 logs.
+   */
+  readEnvironmentLogs?(environment: Environment): Promise<LogFile[]>;
 }
 
 export interface CostSavingResult {
@@ -88,6 +100,11 @@ export interface ControlDeps {
    * such as the embedded runtime parsing the buildspecs.
    */
   preflight?(phases: PhaseId[], action: PhaseAction): Promise<void>;
+  /**
+   * Stops what the environment's platform runs outside builds, for an
+   * emergency stop; returns one line per thing stopped. Safe to call twice.
+   */
+  stopPlatform?(environment: Environment): Promise<string[]>;
   /** Folder where the embedded runtime also writes support bundles; absent on AWS. */
   bundleDir?: string;
   now?: () => Date;

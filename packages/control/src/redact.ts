@@ -11,6 +11,18 @@ const MASK = '[REDACTED]';
 const SECRET_KEY =
   '[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[A-Za-z0-9_.-]*';
 
+/**
+ * Key names that end like a reference to a secret, such as Kubernetes
+ * `secretKeyRef` or `secretName`: their value names a secret, it is not one.
+ */
+const NOT_A_VALUE = '(?<!ref|refs|name|names)';
+
+/** Separator between a key and its value: `=` or `:` on the same line, or tabs. */
+const SEPARATOR = '(?:[ \\t]*[=:][ \\t]*|\\t+)';
+
+/** A value: in single or double quotes (spaces allowed), else up to a space, comma, semicolon, `&` or quote. */
+const VALUE = `(?:"(?:[^"\\\\\\n]|\\\\.)*"|'[^'\\n]*'|[^\\s,;&"']+)`;
+
 /** Rules in the order they apply; private keys go first so key=value rules do not split them. */
 const RULES: RedactionRule[] = [
   {
@@ -45,10 +57,41 @@ const RULES: RedactionRule[] = [
     replacement: `$1${MASK}$2`,
   },
   {
+    name: 'github-token',
+    pattern: /\b(?:gh[opsur]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
+    replacement: MASK,
+  },
+  {
+    name: 'slack-token',
+    pattern: /\b(?:xox[abpors]|xapp)-[A-Za-z0-9-]{10,}/g,
+    replacement: MASK,
+  },
+  {
+    name: 'basic-auth',
+    pattern: /(\bauthorization["']?[ \t]*[:=][ \t]*["']?basic[ \t]+)[A-Za-z0-9+/=._-]+/gi,
+    replacement: `$1${MASK}`,
+  },
+  {
+    name: 'secret-flag',
+    pattern: new RegExp(
+      String.raw`(--[a-z0-9-]*(?:password|passwd|secret|token|api-key|access-key|private-key)[ \t]+)(?!-)(?!\[REDACTED\])${VALUE}`,
+      'gi',
+    ),
+    replacement: `$1${MASK}`,
+  },
+  {
     name: 'key-value-secret',
     pattern: new RegExp(
-      String.raw`(\b${SECRET_KEY}\s*[=:]\s*)(?!\[REDACTED\])(?!["\\])[^\s,;&"']+`,
+      String.raw`(\b${SECRET_KEY}${NOT_A_VALUE}${SEPARATOR})(?!\[REDACTED\])(?!\\)${VALUE}`,
       'gi',
+    ),
+    replacement: `$1${MASK}`,
+  },
+  {
+    name: 'env-secret',
+    pattern: new RegExp(
+      String.raw`(\b[A-Z][A-Z0-9_]*_(?:PASS|PASSWD|PASSWORD|SECRET|TOKEN|KEY)${SEPARATOR})(?!\[REDACTED\])${VALUE}`,
+      'g',
     ),
     replacement: `$1${MASK}`,
   },

@@ -49,11 +49,12 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ControlPlaneUnavailable: 503,
 };
 
-const phaseList = z.array(z.string().min(1).max(64)).min(1).max(8);
+// Empty phase names pass here so the operation rejects them as UnknownPhase.
+const phaseList = z.array(z.string().max(64)).min(1).max(8);
 const schemas = {
   run: z.strictObject({ phases: phaseList.optional(), interactive: z.boolean().optional() }),
   rollback: z.strictObject({
-    phase: z.string().min(1).max(64).optional(),
+    phase: z.string().max(64).optional(),
     cascade: z.boolean().optional(),
     all: z.boolean().optional(),
     confirm: z.boolean().optional(),
@@ -63,7 +64,7 @@ const schemas = {
   empty: z.strictObject({}),
   costSaving: z.strictObject({ action: z.enum(['on', 'off']), retainData: z.boolean().optional() }),
   approval: z.strictObject({
-    phase: z.string().min(1).max(64),
+    phase: z.string().max(64),
     action: z.enum(['deploy', 'validate', 'rollback']),
     approved: z.boolean(),
   }),

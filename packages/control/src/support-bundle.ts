@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { create } from 'tar';
 import { nowIso } from './context.js';
-import type { ControlDeps } from './ports.js';
+import type { ControlDeps, LogFile } from './ports.js';
 import { type RedactionCount, redact } from './redact.js';
 
 /** Largest share of one log kept in a bundle, in bytes; the tail is kept. */
@@ -52,7 +52,7 @@ export async function buildSupportBundle(
     const omitted: string[] = [];
     let files = 0;
     let logBytes = 0;
-    const add = async (name: string, text: string) => {
+    const add = async (name: string, text: string, modifiedAt?: Date) => {
       const clean = redact(text);
       if (clean.counts.length > 0) {
         redactions.push({ file: name, counts: clean.counts });
@@ -60,7 +60,19 @@ export async function buildSupportBundle(
       const target = path.join(root, name);
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, clean.text);
+      if (modifiedAt) {
+        await utimes(target, modifiedAt, modifiedAt);
+      }
       files += 1;
+    };
+    const addLog = async (name: string, log: LogFile) => {
+      const text = tail(log.text);
+      logBytes += Buffer.byteLength(text);
+      if (logBytes > MAX_BUNDLE_LOG_BYTES) {
+        omitted.push(name);
+        return;
+      }
+      await add(name, text, log.modifiedAt);
     };
 
     await add('phases.json', JSON.stringify(await deps.store.getPhaseStates(env.name), null, 2));
@@ -69,14 +81,13 @@ export async function buildSupportBundle(
       const events = await deps.store.listEvents(run.runId);
       await add(`runs/${run.runId}/events.json`, JSON.stringify(events, null, 2));
       for (const log of await deps.logs.readRunLogs(run.runId)) {
-        const name = `runs/${run.runId}/logs/${path.basename(log.name)}`;
-        const text = tail(log.text);
-        logBytes += Buffer.byteLength(text);
-        if (logBytes > MAX_BUNDLE_LOG_BYTES) {
-          omitted.push(name);
-          continue;
-        }
-        await add(name, text);
+        await addLog(`runs/${run.runId}/logs/${path.basename(log.name)}`, log);
+      }
+    }
+    for (const log of (await deps.logs.readEnvironmentLogs?.(env)) ?? []) {
+      const name = path.posix.normalize(`runtime/${log.name}`);
+      if (name.startsWith('runtime/')) {
+        await addLog(name, log);
       }
     }
     const manifest = {

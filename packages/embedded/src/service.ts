@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -30,6 +30,8 @@ import { describeError, type Logger, silentLogger } from './logger.js';
 import { LocalOrchestrator } from './orchestrator.js';
 import { statePaths } from './paths.js';
 import { recoverInterruptedRuns } from './recovery.js';
+import { stopRehearsal } from './rehearsal-stop.js';
+import { readRuntimeLogs } from './runtime-logs.js';
 
 export const TABLE_NAME = 'perfplane';
 /** Maximum wait at shutdown for task handlers still writing to the store, in milliseconds. */
@@ -226,11 +228,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           names.map(async (name) => ({
             name,
             text: await readFile(path.join(folder, name), 'utf8'),
+            modifiedAt: (await stat(path.join(folder, name))).mtime,
           })),
         );
       },
+      readEnvironmentLogs: (env: Environment) => readRuntimeLogs(options.home, env),
     },
     costSaver: createCostSaver(options.root, store),
+    stopPlatform: (env: Environment) => stopRehearsal(options.root, options.home, env),
     loadEnvironment: loadEnv,
     preflight: async (phases: PhaseId[]) => runner.checkBuildspecs(phases),
     bundleDir: paths.bundles,

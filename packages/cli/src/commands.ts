@@ -150,6 +150,12 @@ export async function validateAllCommand(
   const view = await waitForRun(client, run.runId);
   const { text, failed } = renderValidation(view, detailed);
   print(text);
+  if (text.includes('requirements not met')) {
+    throw new PerfplaneError(
+      'RequirementsNotMet',
+      `requirements not met; provide what the ❌ line lists, then run \`perfplane validate-all --env ${environment}\` again`,
+    );
+  }
   if (failed > 0) {
     throw new PerfplaneError(
       'PhaseFailed',

@@ -22,7 +22,8 @@ export interface CaughtError {
 
 /**
  * Payload of a steps task, as the generated state machines send it.
- * TODO: use StepRequest from @perfplane/core once the generator is merged.
+ * TODO: narrow to the StepRequest union in @perfplane/core, which types the
+ * fields of each step; this one shape accepts every step's fields as optional.
  */
 export interface StepInput {
   step: string;
@@ -105,7 +106,7 @@ async function gate(
   if (!run.phases.includes(id)) {
     result = { decision: 'pass', reason: 'not selected for this run' };
   } else if (action === 'validate') {
-    const deployed = !['not-started', 'rolled-back'].includes(state.status);
+    const deployed = hasSomethingToValidate(id, state.status);
     result = deployed ? { decision: 'run' } : { decision: 'pass', reason: 'Not deployed yet' };
   } else if (action === 'rollback') {
     const nothing = ['not-started', 'rolled-back', 'skipped'].includes(state.status);
@@ -355,6 +356,15 @@ async function releaseLock(deps: ControlDeps, input: StepInput): Promise<{ statu
 /** Phase statuses with nothing deployed, which a validate build does not check. */
 export const NOT_DEPLOYED = ['not-started', 'rolled-back'];
 
+/**
+ * Tells whether a validate build of the phase has anything to check: a
+ * deployed phase, or one such as 01-prerequisites that only checks the
+ * machine and the account.
+ */
+export function hasSomethingToValidate(phase: PhaseId, status: string): boolean {
+  return findPhase(phase)?.checksOnly === true || !NOT_DEPLOYED.includes(status);
+}
+
 async function recordValidation(deps: ControlDeps, input: StepInput): Promise<{ ok: boolean }> {
   const id = requirePhase(input);
   const run = await requireRun(deps, input.runId);
@@ -362,7 +372,7 @@ async function recordValidation(deps: ControlDeps, input: StepInput): Promise<{ 
     return { ok: true };
   }
   const state = await deps.store.getPhaseState(input.environment, id);
-  if (NOT_DEPLOYED.includes(state.status)) {
+  if (!hasSomethingToValidate(id, state.status)) {
     await deps.store.appendEvent(input.runId, {
       type: 'phase-validated',
       phase: id,

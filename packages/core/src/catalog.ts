@@ -24,6 +24,11 @@ export interface Phase {
   expected: DurationRange;
   /** What the phase's validate action proves. */
   validates: string;
+  /**
+   * True for a phase that deploys nothing and only checks the machine and
+   * the account, so its validate runs whether or not it was ever deployed.
+   */
+  checksOnly?: boolean;
 }
 
 const minutes = (minMinutes: number, maxMinutes = minMinutes): DurationRange => ({
@@ -42,6 +47,7 @@ export const PHASES: readonly Phase[] = [
     dependsOn: [],
     expected: minutes(30),
     validates: 'tools, access, service quotas',
+    checksOnly: true,
   },
   {
     id: '02-infrastructure',

@@ -171,8 +171,11 @@ export class LocalBuildRunner implements BuildController {
     if (handle.stopped) {
       throw new BuildFailedError(`${request.phase} ${request.action} build was stopped`);
     }
-    if (exitCode === REQUIREMENTS_NOT_MET_EXIT && request.action === 'deploy') {
-      await recorder.markRequirementsNotMet();
+    if (exitCode === REQUIREMENTS_NOT_MET_EXIT) {
+      // A validate build leaves the deploy record alone, so only its message lists them.
+      if (request.action === 'deploy') {
+        await recorder.markRequirementsNotMet();
+      }
       throw new BuildFailedError(
         `${request.phase}: requirements not met: ${recorder.unmet.join('; ') || 'see the log'} (${logFile})`,
       );

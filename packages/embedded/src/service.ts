@@ -9,8 +9,8 @@ import {
   finishExecution,
   handleApiRequest,
   handleStep,
+  hasSomethingToValidate,
   MAX_BODY_BYTES,
-  NOT_DEPLOYED,
   type PhaseAction,
   type StepInput,
   type StepOptions,
@@ -123,7 +123,10 @@ async function runBuild(
   if (request.action === 'validate') {
     const run = await deps.store.getRun(request.runId);
     const state = await deps.store.getPhaseState(request.environment, request.phase);
-    if (!run?.phases.includes(request.phase) || NOT_DEPLOYED.includes(state.status)) {
+    if (
+      !run?.phases.includes(request.phase) ||
+      !hasSomethingToValidate(request.phase, state.status)
+    ) {
       return { Build: { Id: 'not-run', BuildStatus: 'SUCCEEDED' } };
     }
   }

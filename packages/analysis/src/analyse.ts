@@ -189,12 +189,13 @@ async function analyseSamples(
   classified: Classified,
 ): Promise<AnalysisResult> {
   const accOptions = accumulatorOptions(options);
-  const outcomes = await readSampleFiles(classified.samples, accOptions, {
-    parallel: options.parallel ?? true,
-    gunzip: options.gunzip,
-  });
   const accumulator = new Accumulator(accOptions);
-  for (const outcome of outcomes) accumulator.merge(outcome.encoded);
+  const outcomes = await readSampleFiles(
+    classified.samples,
+    accOptions,
+    { parallel: options.parallel ?? true, gunzip: options.gunzip },
+    (encoded) => accumulator.merge(encoded),
+  );
   const warnings = new WarningLog();
   warnings.merge(accumulator.warnings.list());
   for (const path of classified.empty) warnings.add(path, 'empty-file', null, 'the file is empty');

@@ -71,8 +71,10 @@ export interface MetricState {
   /** Keyed by `second * GROUP_SPAN + group`. */
   cells: Map<number, Stats>;
   cellHistograms: boolean;
-  lastCellKey: number;
-  lastCell: Stats | undefined;
+  /** Second of `secondCells`. */
+  cachedSecond: number;
+  /** Cells of `cachedSecond` by group, which spares most lookups in `cells`. */
+  secondCells: (Stats | undefined)[];
   /** Cells whose histogram is still live, with their second. */
   openCells: { second: number; cell: Stats }[];
   /** Latest second that has a sample of this metric. */
@@ -128,6 +130,8 @@ export class Accumulator implements SampleSink {
 
   private readonly groupIndex = new Map<string, number>();
   private tagCache = new Map<string, TagInfo>();
+  private lastTagsKey = '';
+  private lastTagInfo: TagInfo | undefined;
 
   constructor(readonly options: AccumulatorOptions = DEFAULT_ACCUMULATOR_OPTIONS) {}
 
@@ -164,8 +168,8 @@ export class Accumulator implements SampleSink {
       submetrics: [],
       cells: new Map(),
       cellHistograms,
-      lastCellKey: -1,
-      lastCell: undefined,
+      cachedSecond: Number.NaN,
+      secondCells: [],
       openCells: [],
       newestSecond: Number.NEGATIVE_INFINITY,
     };
@@ -201,8 +205,13 @@ export class Accumulator implements SampleSink {
       this.warnings.add(this.file, 'invalid-time', line, `a ${metric} sample has an invalid time`);
       return;
     }
-    const info = this.tagCache.get(tagsKey) ?? this.parseTags(tagsKey, tags, line);
-    if (!info) return;
+    let info = tagsKey === this.lastTagsKey ? this.lastTagInfo : undefined;
+    if (!info) {
+      info = this.tagCache.get(tagsKey) ?? this.parseTags(tagsKey, tags, line);
+      if (!info) return;
+      this.lastTagsKey = tagsKey;
+      this.lastTagInfo = info;
+    }
 
     if (!addSample(state.total, value, timeMs)) {
       this.warnings.add(
@@ -229,19 +238,26 @@ export class Accumulator implements SampleSink {
 
   private addToCell(state: MetricState, group: number, timeMs: number, value: number): void {
     const second = Math.floor(timeMs / 1000);
-    const key = second * GROUP_SPAN + group;
-    let cell = state.lastCellKey === key ? state.lastCell : state.cells.get(key);
+    if (second !== state.cachedSecond) {
+      state.cachedSecond = second;
+      state.secondCells.length = 0;
+    }
+    let cell = state.secondCells[group];
     if (!cell) {
-      cell = createStats(state.cellHistograms ? 2 : undefined);
-      state.cells.set(key, cell);
-      if (state.cellHistograms) state.openCells.push({ second, cell });
-    } else if (cell.compact) {
+      const key = second * GROUP_SPAN + group;
+      cell = state.cells.get(key);
+      if (!cell) {
+        cell = createStats(state.cellHistograms ? 2 : undefined);
+        state.cells.set(key, cell);
+        if (state.cellHistograms) state.openCells.push({ second, cell });
+      }
+      state.secondCells[group] = cell;
+    }
+    if (cell.compact) {
       this.latePoints++;
       expandStats(cell);
       state.openCells.push({ second, cell });
     }
-    state.lastCellKey = key;
-    state.lastCell = cell;
     addSample(cell, value, timeMs);
     if (second > state.newestSecond) {
       state.newestSecond = second;
@@ -351,6 +367,7 @@ export class Accumulator implements SampleSink {
       state.definition.submetrics.push({ name: selector, tags: { ...submetric.tags } });
       // Cached matches were computed without this submetric.
       this.tagCache = new Map();
+      this.lastTagInfo = undefined;
     }
   }
 

@@ -110,9 +110,9 @@ function summary(outcome: EncodedOutcome): FileOutcome {
 }
 
 /**
- * Reads sample files on worker threads, at most one per core, each reading
- * files in turn, so runner files parse in parallel. A single file is read
- * on this thread.
+ * Reads sample files in parallel on this thread and on worker threads, at
+ * most one thread per core, each reading files in turn. A single file is
+ * read on this thread only.
  * `consume` receives each file's results in the order of `jobs` as soon as
  * they and all earlier ones are read, so only results not yet consumed are
  * held in memory.
@@ -138,32 +138,41 @@ export async function readSampleFiles(
   let consumed = 0;
   let next = 0;
   const source = await bundleWorker();
-  const lane = async () => {
-    const worker = new Worker(source, {
-      eval: true,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    });
+  const collect = (index: number, outcome: EncodedOutcome) => {
+    ready.set(index, outcome);
+    for (let done = ready.get(consumed); done; done = ready.get(consumed)) {
+      ready.delete(consumed);
+      consume(done.encoded);
+      outcomes[consumed] = summary(done);
+      consumed++;
+    }
+  };
+  // This thread reads files too, so only limit - 1 workers start: each
+  // worker costs its own heap, and this thread would otherwise sit idle.
+  const lane = async (onThisThread: boolean) => {
+    const worker = onThisThread
+      ? undefined
+      : new Worker(source, {
+          eval: true,
+          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+        });
     try {
       while (next < jobs.length) {
         const index = next++;
         const job = jobs[index] as FileJob;
-        const input: WorkerJob = { ...job, options, gunzip: settings.gunzip };
-        ready.set(index, await runOnWorker(worker, job, input));
-        for (let outcome = ready.get(consumed); outcome; outcome = ready.get(consumed)) {
-          ready.delete(consumed);
-          consume(outcome.encoded);
-          outcomes[consumed] = summary(outcome);
-          consumed++;
-        }
+        const outcome = worker
+          ? await runOnWorker(worker, job, { ...job, options, gunzip: settings.gunzip })
+          : await readInThread(job, options, settings.gunzip);
+        collect(index, outcome);
       }
     } catch (error) {
       // Leave the remaining files unread: the analysis fails as a whole.
       next = jobs.length;
       throw error;
     } finally {
-      await worker.terminate();
+      await worker?.terminate();
     }
   };
-  await Promise.all(Array.from({ length: limit }, lane));
+  await Promise.all(Array.from({ length: limit }, (_, index) => lane(index === 0)));
   return outcomes;
 }

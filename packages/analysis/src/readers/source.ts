@@ -154,9 +154,10 @@ export async function forEachLineInFile(
       }
       carryLength = filled.length - start;
       buffer.copyWithin(0, start, filled.length);
-      // Let timers and worker messages run every 64 chunks.
+      // Let timers and worker messages run every 4 chunks (16 MiB), so a
+      // worker's finished file is collected and it gets its next one soon.
       chunks++;
-      if (chunks % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (chunks % 4 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
     closeSync(fd);

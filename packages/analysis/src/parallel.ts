@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
-import type { AccumulatorOptions, EncodedAccumulator } from './accumulator.js';
+import type { Accumulator, AccumulatorOptions, EncodedAccumulator } from './accumulator.js';
 import { readSampleFile } from './readers/index.js';
 import type { GunzipMode } from './readers/source.js';
 import type { WorkerJob } from './worker.js';
@@ -20,7 +20,8 @@ export interface FileOutcome {
 }
 
 interface EncodedOutcome extends FileOutcome {
-  encoded: EncodedAccumulator;
+  /** A file read on this thread keeps its accumulator, which spares a copy. */
+  encoded: EncodedAccumulator | Accumulator;
 }
 
 /**
@@ -102,7 +103,7 @@ async function readInThread(
   gunzip: GunzipMode | undefined,
 ): Promise<EncodedOutcome> {
   const result = await readSampleFile(job.path, job.format, options, gunzip);
-  return { ...job, encoded: result.accumulator.encode(), lines: result.lines, bytes: result.bytes };
+  return { ...job, encoded: result.accumulator, lines: result.lines, bytes: result.bytes };
 }
 
 function summary(outcome: EncodedOutcome): FileOutcome {
@@ -121,7 +122,7 @@ export async function readSampleFiles(
   jobs: FileJob[],
   options: AccumulatorOptions,
   settings: { parallel: boolean; gunzip?: GunzipMode },
-  consume: (encoded: EncodedAccumulator) => void,
+  consume: (encoded: EncodedAccumulator | Accumulator) => void,
 ): Promise<FileOutcome[]> {
   if (!settings.parallel || jobs.length < 2) {
     const outcomes: FileOutcome[] = [];

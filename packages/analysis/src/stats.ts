@@ -30,7 +30,7 @@ export interface Stats {
   precision?: Precision;
 }
 
-/** Whether the stats keep percentiles, in either form. */
+/** Checks whether the stats keep percentiles, in either form. */
 export function hasHistogram(stats: Stats): boolean {
   return stats.histogram !== undefined || stats.compact !== undefined;
 }

@@ -333,7 +333,7 @@ class PointScanner {
   }
 
   /**
-   * Whether the bytes at `start` repeat the previous tags object. That
+   * Checks whether the bytes at `start` repeat the previous tags object. That
    * object ends at its first `}`, so equal bytes mean the same object ends
    * at the same offset here, as indexOf would find it.
    */

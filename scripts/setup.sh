@@ -15,16 +15,31 @@ elif [[ ! -d node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
 
-# The test suite lints every phase and buildspec script with shellcheck.
-if [[ "$ci" == true ]] && ! command -v shellcheck >/dev/null; then
-  if command -v apt-get >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq shellcheck
-  else
-    echo "setup: shellcheck is missing and apt-get is not available; install shellcheck" >&2
-    exit 1
+# The test suite lints every phase and buildspec script with shellcheck and
+# opens the HTML report in Debian's Chromium.
+if [[ "$ci" == true ]]; then
+  missing=()
+  command -v shellcheck >/dev/null || missing+=(shellcheck)
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    if ! command -v apt-get >/dev/null; then
+      echo "setup: ${missing[*]} missing and apt-get is not available; install them" >&2
+      exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   fi
 fi
 
 # k6 drives the load tests; the pinned version is built with Go when missing.
 # Callers find it through phases/lib/k6.sh (PERFPLANE_K6, PATH, $(go env GOPATH)/bin).
 scripts/install-k6.sh
+
+# --- aws: SST platform types and the moto server (begin) ---
+# sst.config.ts is type-checked against .sst/platform, which `sst install`
+# writes offline; the AWS integration tests start moto_server themselves.
+if [[ "$ci" == true ]]; then
+  bash scripts/sst-install.sh
+  python3 -m pip install --quiet 'moto[server]'
+fi
+# --- aws (end) ---

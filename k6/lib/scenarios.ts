@@ -10,20 +10,25 @@ function scenarioName(stage: Stage, index: number): string {
 
 /**
  * Builds one constant-arrival-rate scenario per stage, started one after the other.
- * Without explicit VU counts, 1 VU per 5 transfers a second is pre-allocated
- * (at least 5) and up to 2 per transfer a second are allowed (at least 20).
+ * Without explicit VU counts, 1 VU per transfer a second is pre-allocated
+ * (at least 20) and up to 4 per transfer a second are allowed (at least 100).
+ * A transfer takes three round trips, so a stall of a few hundred
+ * milliseconds on a busy generator would exhaust a smaller pool and drop
+ * iterations.
  */
 export function ladderScenarios(stages: Stage[]): Record<string, Scenario> {
   const scenarios: Record<string, Scenario> = {};
   let startSeconds = 0;
   stages.forEach((stage, index) => {
+    const preAllocatedVUs = stage.preAllocatedVUs ?? Math.max(20, Math.ceil(stage.rate));
     scenarios[scenarioName(stage, index)] = {
       executor: 'constant-arrival-rate',
       rate: stage.rate,
       timeUnit: '1s',
       duration: stage.duration,
-      preAllocatedVUs: stage.preAllocatedVUs ?? Math.max(5, Math.ceil(stage.rate / 5)),
-      maxVUs: stage.maxVUs ?? Math.max(20, Math.ceil(stage.rate * 2)),
+      preAllocatedVUs,
+      // k6 rejects a maxVUs below preAllocatedVUs, so the default never is.
+      maxVUs: stage.maxVUs ?? Math.max(preAllocatedVUs, 100, Math.ceil(stage.rate * 4)),
       startTime: `${startSeconds}s`,
       gracefulStop: GRACEFUL_STOP,
       tags: { stage: stage.name },

@@ -220,7 +220,12 @@ pp_generator_health() {
     } catch {}
     const cpuLimit = 80 * Number(cores);
     const reasons = [];
-    if (dropped > 0) reasons.push(`k6 dropped ${dropped} iterations`);
+    // The same tolerance as the analysis: a dropped share over 0.1% of all
+    // scheduled iterations means k6, not the switch, set the pace.
+    const scheduled = iterations + dropped;
+    if (dropped > 0.001 * scheduled) {
+      reasons.push(`k6 dropped ${dropped} of ${scheduled} iterations (over 0.1%)`);
+    }
     if (Number(avg) > cpuLimit) reasons.push(`k6 CPU averaged ${avg}% of ${cores} cores (limit ${cpuLimit}%)`);
     const health = {
       dropped_iterations: dropped,

@@ -18,7 +18,7 @@ function shellScripts(): string[] {
 }
 
 describe('shell scripts', () => {
-  it('pass shellcheck', () => {
+  it('pass shellcheck', { timeout: 240_000 }, () => {
     const scripts = shellScripts();
     expect(scripts.length).toBeGreaterThan(40);
     const result = spawnSync('shellcheck', ['--severity=style', ...scripts], {

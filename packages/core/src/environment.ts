@@ -22,7 +22,7 @@ const clusterSchema = z.strictObject({
   nodeGroups: z.record(z.string(), nodeGroupSchema),
 });
 
-const loadStageSchema = z.strictObject({
+const loadStageFields = z.strictObject({
   name: z.string().min(1),
   /** Target arrival rate, in transfers a second. */
   rate: z.number().positive(),
@@ -32,6 +32,19 @@ const loadStageSchema = z.strictObject({
   preAllocatedVUs: z.number().int().positive().optional(),
   maxVUs: z.number().int().positive().optional(),
 });
+
+// k6 refuses to start a constant-arrival-rate scenario whose maxVUs is
+// below its preAllocatedVUs, so the file is rejected before any phase runs.
+const loadStageSchema = loadStageFields.refine(
+  (stage) =>
+    stage.maxVUs === undefined ||
+    stage.preAllocatedVUs === undefined ||
+    stage.maxVUs >= stage.preAllocatedVUs,
+  {
+    message: 'maxVUs must be at least preAllocatedVUs; raise maxVUs or lower preAllocatedVUs',
+    path: ['maxVUs'],
+  },
+);
 
 const targetSchema = z.strictObject({
   /** Completed transfers a second that the sustained stage must reach. */

@@ -28,3 +28,32 @@ describe('environment', () => {
     await expect(loadEnvironment(root, 'nope')).rejects.toThrow(/known environments: .*rehearsal/);
   });
 });
+
+describe('environment ladder', () => {
+  const base = (stage: string) =>
+    [
+      'name: x',
+      'platform: rehearsal',
+      'dfsps:',
+      "  - { id: fspa, netDebitCap: 10, initialFunds: 10, msisdnPrefix: '123' }",
+      "  - { id: fspb, netDebitCap: 10, initialFunds: 10, msisdnPrefix: '124' }",
+      'target: { tps: 1, p95Ms: 100, maxErrorRate: 0.1 }',
+      'smoke: { rate: 1, duration: 5s }',
+      `ladder: [${stage}]`,
+      'simulator: { port: 18080 }',
+    ].join('\n');
+
+  it('rejects maxVUs below preAllocatedVUs', () => {
+    const stage = '{ name: s, rate: 10, duration: 10s, preAllocatedVUs: 40, maxVUs: 20 }';
+    expect(() => parseEnvironment(base(stage), 'environments/x.yaml')).toThrow(
+      /field "ladder\.0\.maxVUs": maxVUs must be at least preAllocatedVUs/,
+    );
+  });
+
+  it('accepts preAllocatedVUs alone', () => {
+    const stage = '{ name: s, rate: 10, duration: 10s, preAllocatedVUs: 40 }';
+    expect(parseEnvironment(base(stage), 'environments/x.yaml').ladder[0]?.preAllocatedVUs).toBe(
+      40,
+    );
+  });
+});

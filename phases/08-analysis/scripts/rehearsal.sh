@@ -20,9 +20,14 @@ cli="${PP_ROOT}/packages/analysis/src/cli.ts"
 # that the verdict covers the last ladder stage, the sustained one, less a
 # tenth of it at each end. Earlier stages are ramp-up, not the figure to judge.
 # The k6 ladder starts each stage after the previous one plus a 10 s graceful stop.
+# PERFPLANE_LADDER replaces the environment's ladder, as it does in 07.
 sustained_window() {
   local -a durations
-  mapfile -t durations < <(pp_env_get ladder | node -e '
+  local ladder="${PERFPLANE_LADDER:-}"
+  if [[ -z "$ladder" ]]; then
+    ladder="$(pp_env_get ladder)"
+  fi
+  mapfile -t durations < <(printf '%s' "$ladder" | node -e '
     const ladder = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
     const unit = { ms: 0.001, s: 1, m: 60, h: 3600 };
     for (const stage of ladder) {

@@ -7,10 +7,12 @@ import {
 } from './model.js';
 import {
   addSample,
+  compactStats,
   createStats,
   decodeStats,
   type EncodedStats,
   encodeStats,
+  expandStats,
   mergeStats,
   type Stats,
 } from './stats.js';
@@ -69,8 +71,14 @@ export interface MetricState {
   /** Keyed by `second * GROUP_SPAN + group`. */
   cells: Map<number, Stats>;
   cellHistograms: boolean;
-  lastCellKey: number;
-  lastCell: Stats | undefined;
+  /** Second of `secondCells`. */
+  cachedSecond: number;
+  /** Cells of `cachedSecond` by group, which spares most lookups in `cells`. */
+  secondCells: (Stats | undefined)[];
+  /** Cells whose histogram is still live, with their second. */
+  openCells: { second: number; cell: Stats }[];
+  /** Latest second that has a sample of this metric. */
+  newestSecond: number;
 }
 
 interface TagInfo {
@@ -81,6 +89,14 @@ interface TagInfo {
 
 /** Cell keys are second * GROUP_SPAN + group id; epoch seconds * 2^20 stays below 2^53. */
 export const GROUP_SPAN = 1 << 20;
+
+/**
+ * Seconds a cell's histogram stays live behind the newest second seen. k6
+ * writes samples roughly in time order, so older cells rarely get another
+ * sample and are stored compactly. A late sample expands its cell again,
+ * so lateness costs time, never accuracy.
+ */
+export const OPEN_CELL_SECONDS = 30;
 const TAG_CACHE_LIMIT = 50_000;
 
 export function submetricSelector(metric: string, tags: Tags): string {
@@ -108,10 +124,14 @@ export class Accumulator implements SampleSink {
   firstMs = Number.POSITIVE_INFINITY;
   lastMs = Number.NEGATIVE_INFINITY;
   points = 0;
+  /** Samples that arrived after their cell had been stored compactly. */
+  latePoints = 0;
   file = '';
 
   private readonly groupIndex = new Map<string, number>();
   private tagCache = new Map<string, TagInfo>();
+  private lastTagsKey = '';
+  private lastTagInfo: TagInfo | undefined;
 
   constructor(readonly options: AccumulatorOptions = DEFAULT_ACCUMULATOR_OPTIONS) {}
 
@@ -148,8 +168,10 @@ export class Accumulator implements SampleSink {
       submetrics: [],
       cells: new Map(),
       cellHistograms,
-      lastCellKey: -1,
-      lastCell: undefined,
+      cachedSecond: Number.NaN,
+      secondCells: [],
+      openCells: [],
+      newestSecond: Number.NEGATIVE_INFINITY,
     };
     this.metrics.set(definition.name, state);
     this.addSubmetrics(state, definition.submetrics);
@@ -183,8 +205,13 @@ export class Accumulator implements SampleSink {
       this.warnings.add(this.file, 'invalid-time', line, `a ${metric} sample has an invalid time`);
       return;
     }
-    const info = this.tagCache.get(tagsKey) ?? this.parseTags(tagsKey, tags, line);
-    if (!info) return;
+    let info = tagsKey === this.lastTagsKey ? this.lastTagInfo : undefined;
+    if (!info) {
+      info = this.tagCache.get(tagsKey) ?? this.parseTags(tagsKey, tags, line);
+      if (!info) return;
+      this.lastTagsKey = tagsKey;
+      this.lastTagInfo = info;
+    }
 
     if (!addSample(state.total, value, timeMs)) {
       this.warnings.add(
@@ -210,15 +237,32 @@ export class Accumulator implements SampleSink {
   }
 
   private addToCell(state: MetricState, group: number, timeMs: number, value: number): void {
-    const key = Math.floor(timeMs / 1000) * GROUP_SPAN + group;
-    let cell = state.lastCellKey === key ? state.lastCell : state.cells.get(key);
-    if (!cell) {
-      cell = createStats(state.cellHistograms ? 2 : undefined);
-      state.cells.set(key, cell);
+    const second = Math.floor(timeMs / 1000);
+    if (second !== state.cachedSecond) {
+      state.cachedSecond = second;
+      state.secondCells.length = 0;
     }
-    state.lastCellKey = key;
-    state.lastCell = cell;
+    let cell = state.secondCells[group];
+    if (!cell) {
+      const key = second * GROUP_SPAN + group;
+      cell = state.cells.get(key);
+      if (!cell) {
+        cell = createStats(state.cellHistograms ? 2 : undefined);
+        state.cells.set(key, cell);
+        if (state.cellHistograms) state.openCells.push({ second, cell });
+      }
+      state.secondCells[group] = cell;
+    }
+    if (cell.compact) {
+      this.latePoints++;
+      expandStats(cell);
+      state.openCells.push({ second, cell });
+    }
     addSample(cell, value, timeMs);
+    if (second > state.newestSecond) {
+      state.newestSecond = second;
+      if (state.cellHistograms) sealOldCells(state, second - OPEN_CELL_SECONDS);
+    }
   }
 
   private declareFromPoint(metric: string, line: number): MetricState | undefined {
@@ -323,6 +367,7 @@ export class Accumulator implements SampleSink {
       state.definition.submetrics.push({ name: selector, tags: { ...submetric.tags } });
       // Cached matches were computed without this submetric.
       this.tagCache = new Map();
+      this.lastTagInfo = undefined;
     }
   }
 
@@ -333,6 +378,7 @@ export class Accumulator implements SampleSink {
       firstMs: Number.isFinite(this.firstMs) ? this.firstMs : null,
       lastMs: Number.isFinite(this.lastMs) ? this.lastMs : null,
       points: this.points,
+      latePoints: this.latePoints,
       groups: this.groups,
       warnings: this.warnings.list(),
       metrics: [...this.metrics.values()].map((state) => ({
@@ -355,6 +401,7 @@ export class Accumulator implements SampleSink {
   merge(other: EncodedAccumulator): void {
     this.warnings.merge(other.warnings);
     this.points += other.points;
+    this.latePoints += other.latePoints;
     if (other.firstMs !== null && other.firstMs < this.firstMs) this.firstMs = other.firstMs;
     if (other.lastMs !== null && other.lastMs > this.lastMs) this.lastMs = other.lastMs;
     const groupMap = other.groups.map((group) => this.internGroup(group));
@@ -382,11 +429,24 @@ export class Accumulator implements SampleSink {
         const group = groupMap[key - second * GROUP_SPAN] ?? 0;
         const targetKey = second * GROUP_SPAN + group;
         const cell = state.cells.get(targetKey);
-        if (cell) mergeStats(cell, decodeStats(encoded), isGauge);
-        else state.cells.set(targetKey, decodeStats(encoded));
+        const decoded = decodeStats(encoded, true);
+        if (cell) mergeStats(cell, decoded, isGauge);
+        else state.cells.set(targetKey, decoded);
       }
     }
   }
+}
+
+/** Stores the histograms of cells older than `before` (a second) compactly. */
+function sealOldCells(state: MetricState, before: number): void {
+  const open = state.openCells;
+  if (open.length === 0 || (open[0] as { second: number }).second >= before) return;
+  let kept = 0;
+  for (const entry of open) {
+    if (entry.second < before) compactStats(entry.cell);
+    else open[kept++] = entry;
+  }
+  open.length = kept;
 }
 
 export interface EncodedAccumulator {
@@ -394,6 +454,7 @@ export interface EncodedAccumulator {
   firstMs: number | null;
   lastMs: number | null;
   points: number;
+  latePoints: number;
   groups: GroupKey[];
   warnings: InputWarning[];
   metrics: {

@@ -189,12 +189,24 @@ async function analyseSamples(
   classified: Classified,
 ): Promise<AnalysisResult> {
   const accOptions = accumulatorOptions(options);
-  const outcomes = await readSampleFiles(classified.samples, accOptions, {
-    parallel: options.parallel ?? true,
-    gunzip: options.gunzip,
-  });
-  const accumulator = new Accumulator(accOptions);
-  for (const outcome of outcomes) accumulator.merge(outcome.encoded);
+  let mergeTarget: Accumulator | undefined;
+  const outcomes = await readSampleFiles(
+    classified.samples,
+    accOptions,
+    { parallel: options.parallel ?? true, gunzip: options.gunzip },
+    (result) => {
+      if (!mergeTarget && result instanceof Accumulator) {
+        // The first file read on this thread becomes the merge target, which
+        // spares a copy of all its cells.
+        mergeTarget = result;
+        mergeTarget.file = '';
+        return;
+      }
+      mergeTarget ??= new Accumulator(accOptions);
+      mergeTarget.merge(result instanceof Accumulator ? result.encode() : result);
+    },
+  );
+  const accumulator = mergeTarget ?? new Accumulator(accOptions);
   const warnings = new WarningLog();
   warnings.merge(accumulator.warnings.list());
   for (const path of classified.empty) warnings.add(path, 'empty-file', null, 'the file is empty');

@@ -1,6 +1,7 @@
 import { type Accumulator, GROUP_SPAN, type GroupKey, type MetricState } from './accumulator.js';
 import { createHistogram, type Histogram, percentile } from './histogram.js';
 import type { Figures, Series } from './schema.js';
+import { addHistogramTo, hasHistogram } from './stats.js';
 
 /** Where the completed transfers come from; see resolveTpsSource. */
 export interface TpsSource {
@@ -145,9 +146,9 @@ function computeLatency(
     sum += cell.sum;
     if (cell.min < min) min = cell.min;
     if (cell.max > max) max = cell.max;
-    if (cell.histogram) {
+    if (hasHistogram(cell)) {
       histogram ??= createHistogram(2);
-      histogram.add(cell.histogram);
+      addHistogramTo(histogram, cell);
     }
   });
   const empty = count === 0;
@@ -222,13 +223,13 @@ export function computeSeries(
   const perSecond = new Map<number, { histogram: Histogram; max: number }>();
   const latency = metrics.get(context.latencyMetric);
   forEachCell(context, latency, from, to, filter, (second, _, cell) => {
-    if (!cell.histogram) return;
+    if (!hasHistogram(cell)) return;
     let entry = perSecond.get(second);
     if (!entry) {
       entry = { histogram: createHistogram(2), max: Number.NEGATIVE_INFINITY };
       perSecond.set(second, entry);
     }
-    entry.histogram.add(cell.histogram);
+    addHistogramTo(entry.histogram, cell);
     if (cell.max > entry.max) entry.max = cell.max;
   });
   for (const [second, entry] of perSecond) {

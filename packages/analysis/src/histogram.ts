@@ -40,36 +40,62 @@ interface CountsAccess {
 }
 
 /**
- * Encodes the non-empty buckets as [value, count, value, count, ...]. A
- * per-second histogram has a few hundred buckets at most, so this is much
- * cheaper than the library's compressed format when workers hand back
- * thousands of them. Decoding with the same precision restores every count.
+ * Non-empty buckets as [value, count, value, count, ...] in ascending value
+ * order, where value is the lowest value of the bucket. A per-second
+ * histogram has a few hundred buckets at most, so this takes far less memory
+ * than the histogram's dense counts array (a few KiB per second) and is much
+ * cheaper than the library's compressed format. Adding it to a histogram of
+ * the same precision restores every count exactly.
  */
-export function encodeHistogram(histogram: Histogram): number[] {
+export type CompactHistogram = Float64Array;
+
+export function compactHistogram(histogram: Histogram): CompactHistogram {
   const access = histogram as unknown as CountsAccess;
   const pairs: number[] = [];
   for (let index = 0; index < access.countsArrayLength; index++) {
     const count = access.getCountAtIndex(index);
     if (count > 0) pairs.push(access.valueFromIndex(index), count);
   }
-  return pairs;
+  return Float64Array.from(pairs);
 }
 
-export function decodeHistogram(pairs: number[], precision: Precision): Histogram {
-  const histogram = createHistogram(precision);
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    histogram.recordValueWithCount(pairs[i] as number, pairs[i + 1] as number);
+/** Adds the counts of a compact histogram into `target`. */
+export function addCompact(target: Histogram, compact: CompactHistogram): void {
+  for (let i = 0; i + 1 < compact.length; i += 2) {
+    target.recordValueWithCount(compact[i] as number, compact[i + 1] as number);
   }
+}
+
+export function expandHistogram(compact: CompactHistogram, precision: Precision): Histogram {
+  const histogram = createHistogram(precision);
+  addCompact(histogram, compact);
   return histogram;
 }
 
-/** Adds `source` into `target`, creating the target when missing. */
-export function mergeInto(
-  target: Histogram | undefined,
-  source: Histogram,
-  precision: Precision,
-): Histogram {
-  const result = target ?? createHistogram(precision);
-  result.add(source);
-  return result;
+/** Sums two compact histograms of the same precision with a merge of their sorted buckets. */
+export function mergeCompact(a: CompactHistogram, b: CompactHistogram): CompactHistogram {
+  const result = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length || j < b.length) {
+    const valueA = i < a.length ? (a[i] as number) : Number.POSITIVE_INFINITY;
+    const valueB = j < b.length ? (b[j] as number) : Number.POSITIVE_INFINITY;
+    if (valueA === valueB) {
+      result[k] = valueA;
+      result[k + 1] = (a[i + 1] as number) + (b[j + 1] as number);
+      i += 2;
+      j += 2;
+    } else if (valueA < valueB) {
+      result[k] = valueA;
+      result[k + 1] = a[i + 1] as number;
+      i += 2;
+    } else {
+      result[k] = valueB;
+      result[k + 1] = b[j + 1] as number;
+      j += 2;
+    }
+    k += 2;
+  }
+  return result.slice(0, k);
 }

@@ -1,9 +1,11 @@
 import {
+  addCompact,
+  type CompactHistogram,
+  compactHistogram,
   createHistogram,
-  decodeHistogram,
-  encodeHistogram,
+  expandHistogram,
   type Histogram,
-  mergeInto,
+  mergeCompact,
   type Precision,
   recordValue,
 } from './histogram.js';
@@ -11,7 +13,9 @@ import {
 /**
  * Running figures of one metric over some set of samples. `nonZero` counts
  * the samples that are not 0 (the "passes" of a rate). `max` of a gauge is
- * its largest value; `last` is the value of the latest sample.
+ * its largest value; `last` is the value of the latest sample. Percentiles
+ * come from `histogram` or, once the stats are sealed with compactStats,
+ * from `compact`; at most one of the two is set.
  */
 export interface Stats {
   count: number;
@@ -22,7 +26,33 @@ export interface Stats {
   last: number;
   lastTime: number;
   histogram?: Histogram;
+  compact?: CompactHistogram;
   precision?: Precision;
+}
+
+/** Checks whether the stats keep percentiles, in either form. */
+export function hasHistogram(stats: Stats): boolean {
+  return stats.histogram !== undefined || stats.compact !== undefined;
+}
+
+/** Replaces the histogram by its compact form, which takes far less memory. */
+export function compactStats(stats: Stats): void {
+  if (!stats.histogram) return;
+  stats.compact = compactHistogram(stats.histogram);
+  stats.histogram = undefined;
+}
+
+/** Restores a live histogram from the compact form so that samples can be added again. */
+export function expandStats(stats: Stats): void {
+  if (!stats.compact) return;
+  stats.histogram = expandHistogram(stats.compact, stats.precision ?? 2);
+  stats.compact = undefined;
+}
+
+/** Adds the stats' histogram, live or compact, into `target`. */
+export function addHistogramTo(target: Histogram, stats: Stats): void {
+  if (stats.histogram) target.add(stats.histogram);
+  else if (stats.compact) addCompact(target, stats.compact);
 }
 
 export function createStats(precision?: Precision): Stats {
@@ -66,9 +96,10 @@ export function addSample(stats: Stats, value: number, timeMs: number): boolean 
  */
 export function mergeStats(target: Stats, source: Stats, sumGauges = false): void {
   // Samples recorded without a histogram make merged percentiles unknown, not partial.
+  const targetHas = hasHistogram(target);
+  const sourceHas = hasHistogram(source);
   const partial =
-    (target.count > 0 && !target.histogram && source.histogram !== undefined) ||
-    (source.count > 0 && !source.histogram && target.histogram !== undefined);
+    (target.count > 0 && !targetHas && sourceHas) || (source.count > 0 && !sourceHas && targetHas);
   target.count += source.count;
   target.sum += source.sum;
   target.nonZero += source.nonZero;
@@ -86,10 +117,19 @@ export function mergeStats(target: Stats, source: Stats, sumGauges = false): voi
   if (source.min < target.min) target.min = source.min;
   if (partial) {
     target.histogram = undefined;
-  } else if (source.histogram) {
-    target.precision = target.precision ?? source.precision ?? 3;
-    target.histogram = mergeInto(target.histogram, source.histogram, target.precision);
+    target.compact = undefined;
+    return;
   }
+  if (!sourceHas) return;
+  target.precision = target.precision ?? source.precision ?? 3;
+  if (!target.histogram && source.compact) {
+    // Compact forms merge without expanding, which keeps merged runner cells small.
+    target.compact = target.compact ? mergeCompact(target.compact, source.compact) : source.compact;
+    return;
+  }
+  expandStats(target);
+  target.histogram ??= createHistogram(target.precision);
+  addHistogramTo(target.histogram, source);
 }
 
 export interface EncodedStats {
@@ -100,7 +140,8 @@ export interface EncodedStats {
   nonZero: number;
   last: number;
   lastTime: number | null;
-  histogram?: number[];
+  /** Compact histogram: [value, count, ...] of the non-empty buckets. */
+  histogram?: CompactHistogram;
   precision?: Precision;
 }
 
@@ -114,14 +155,16 @@ export function encodeStats(stats: Stats): EncodedStats {
     last: stats.last,
     lastTime: Number.isFinite(stats.lastTime) ? stats.lastTime : null,
   };
-  if (stats.histogram) {
-    encoded.histogram = encodeHistogram(stats.histogram);
+  const compact = stats.compact ?? (stats.histogram && compactHistogram(stats.histogram));
+  if (compact) {
+    encoded.histogram = compact;
     encoded.precision = stats.precision ?? 3;
   }
   return encoded;
 }
 
-export function decodeStats(encoded: EncodedStats): Stats {
+/** Restores encoded stats; with `keepCompact` the histogram stays in its compact form. */
+export function decodeStats(encoded: EncodedStats, keepCompact = false): Stats {
   const stats: Stats = {
     count: encoded.count,
     sum: encoded.sum,
@@ -133,7 +176,8 @@ export function decodeStats(encoded: EncodedStats): Stats {
   };
   if (encoded.histogram) {
     stats.precision = encoded.precision ?? 3;
-    stats.histogram = decodeHistogram(encoded.histogram, stats.precision);
+    if (keepCompact) stats.compact = encoded.histogram;
+    else stats.histogram = expandHistogram(encoded.histogram, stats.precision);
   }
   return stats;
 }

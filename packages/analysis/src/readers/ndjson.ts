@@ -156,9 +156,9 @@ class PointScanner {
 
   private readonly times = new TimeCache();
   private readonly names = new NameTable();
-  private lastTagsBuffer: Buffer | undefined;
-  private lastTagsStart = 0;
-  private lastTagsEnd = 0;
+  /** Copy of the previous tags object's bytes: the reader reuses its buffer between chunks. */
+  private lastTags = Buffer.alloc(1024);
+  private lastTagsLength = -1;
   private lastTagsKey = '';
 
   scan(buffer: Buffer, start: number, end: number): boolean {
@@ -333,6 +333,19 @@ class PointScanner {
   }
 
   /**
+   * Checks whether the bytes at `start` repeat the previous tags object. That
+   * object ends at its first `}`, so equal bytes mean the same object ends
+   * at the same offset here, as indexOf would find it.
+   */
+  private sameTagsAsLast(start: number): boolean {
+    const length = this.lastTagsLength;
+    if (length < 0 || start + length >= this.end) return false;
+    const after = this.buffer[start + length];
+    if (after !== COMMA && after !== CLOSE_BRACE) return false;
+    return this.buffer.compare(this.lastTags, 0, length, start, start + length) === 0;
+  }
+
+  /**
    * Skips a flat object of string values (or `null`) and, for tags, keeps its
    * text as the cache key. Strings contain no backslash here, so a brace
    * inside a string value leaves the quotes unbalanced and is rejected.
@@ -347,27 +360,23 @@ class PointScanner {
       return true;
     }
     if (buffer[start] !== OPEN_BRACE) return false;
+    if (keep && this.sameTagsAsLast(start)) {
+      // Reusing the previous key string lets the receiver's Map skip hashing it again.
+      this.tagsKey = this.lastTagsKey;
+      this.pos = start + this.lastTagsLength;
+      return true;
+    }
     const close = buffer.indexOf(CLOSE_BRACE, start + 1);
     if (close < 0 || close >= this.end) return false;
     const after = buffer[close + 1];
     if (after !== COMMA && after !== CLOSE_BRACE) return false;
     if (keep) {
       const length = close + 1 - start;
-      const previous = this.lastTagsBuffer;
-      const same =
-        previous !== undefined &&
-        this.lastTagsEnd - this.lastTagsStart === length &&
-        buffer.compare(previous, this.lastTagsStart, this.lastTagsEnd, start, close + 1) === 0;
-      if (same) {
-        // Reusing the previous key string lets the receiver's Map skip hashing it again.
-        this.tagsKey = this.lastTagsKey;
-      } else {
-        this.tagsKey = buffer.toString('utf8', start, close + 1);
-        this.lastTagsKey = this.tagsKey;
-        this.lastTagsBuffer = buffer;
-        this.lastTagsStart = start;
-        this.lastTagsEnd = close + 1;
-      }
+      this.tagsKey = buffer.toString('utf8', start, close + 1);
+      this.lastTagsKey = this.tagsKey;
+      if (length > this.lastTags.length) this.lastTags = Buffer.alloc(length * 2);
+      buffer.copy(this.lastTags, 0, start, close + 1);
+      this.lastTagsLength = length;
     } else {
       let quotes = 0;
       for (let i = start + 1; i < close; i++) {

@@ -111,9 +111,11 @@ type LineHandler = (
 
 /**
  * Like forEachLine over readChunks, but a plain file is read with
- * synchronous reads into buffers that start with the previous partial line,
- * which saves a copy per chunk and the stream machinery. Reads come from the
- * page cache in practice; the event loop is blocked only per 4 MiB read.
+ * synchronous reads into one reused buffer: each read lands after the
+ * previous partial line, moved to the front. That saves a copy per chunk,
+ * the stream machinery and a fresh 4 MiB allocation per chunk. `onLine`
+ * must therefore copy any bytes it keeps past the next chunk. Reads come
+ * from the page cache in practice; the event loop is blocked only per read.
  */
 export async function forEachLineInFile(
   path: string,
@@ -125,13 +127,17 @@ export async function forEachLineInFile(
   const fd = openSync(path, 'r');
   let line = 0;
   let bytes = 0;
-  let carry: Buffer | undefined;
+  let buffer = Buffer.allocUnsafe(FILE_CHUNK_BYTES);
+  let carryLength = 0;
   let chunks = 0;
   try {
     for (;;) {
-      const carryLength = carry?.length ?? 0;
-      const buffer = Buffer.allocUnsafe(carryLength + FILE_CHUNK_BYTES);
-      if (carry) carry.copy(buffer, 0);
+      if (buffer.length - carryLength < FILE_CHUNK_BYTES) {
+        // A line longer than a chunk: grow so that a whole chunk fits after it.
+        const larger = Buffer.allocUnsafe(carryLength + FILE_CHUNK_BYTES);
+        buffer.copy(larger, 0, 0, carryLength);
+        buffer = larger;
+      }
       const read = readSync(fd, buffer, carryLength, FILE_CHUNK_BYTES, null);
       if (read === 0) break;
       bytes += read;
@@ -146,16 +152,19 @@ export async function forEachLineInFile(
         start = newline + 1;
         newline = filled.indexOf(10, start);
       }
-      carry = start < filled.length ? filled.subarray(start) : undefined;
-      // Let timers and worker messages run every 64 chunks.
+      carryLength = filled.length - start;
+      buffer.copyWithin(0, start, filled.length);
+      // Let timers and worker messages run every 4 chunks (16 MiB), so a
+      // worker's finished file is collected and it gets its next one soon.
       chunks++;
-      if (chunks % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (chunks % 4 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
     closeSync(fd);
   }
-  if (carry && carry.length > 0) {
+  if (carryLength > 0) {
     line++;
+    const carry = buffer.subarray(0, carryLength);
     onChunk?.(carry);
     onLine(carry, 0, carry.length, line, false);
   }

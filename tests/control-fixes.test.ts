@@ -9,6 +9,7 @@ import {
   costSaving,
   emergencyStop,
   progress,
+  resume,
   rollback,
   skip,
   startRun,
@@ -222,5 +223,41 @@ describe('rollback of one phase', () => {
       message: 'nothing to roll back: 05-k6-infrastructure is not deployed in "rehearsal"',
     });
     expect(await svc.deps.store.listRuns('rehearsal', 5)).toEqual([]);
+  });
+});
+
+describe('rollback of a skipped phase', () => {
+  it('starts no run', async () => {
+    const ws = await makeWorkspace({}, { provided: { '03-kubernetes': 'provided here' } });
+    const svc = await start(ws);
+    const run = await startRun(svc.deps, 'rehearsal', { phases: ['01', '02', '03'] });
+    expect((await waitForRun(svc.deps.store, run.runId)).status).toBe('succeeded');
+
+    const result = await rollback(svc.deps, 'rehearsal', { phase: '03' });
+
+    expect(result).toEqual({
+      nothingToRollBack: true,
+      phases: [],
+      message:
+        'nothing to roll back: 03-kubernetes is skipped, so perfplane deployed nothing for it in "rehearsal"',
+    });
+    expect(await svc.deps.store.listRuns('rehearsal', 5)).toHaveLength(1);
+  });
+});
+
+describe('resume after rollback', () => {
+  it('has nothing to resume', async () => {
+    const svc = await start(await makeWorkspace({ '02-infrastructure': 'failing' }));
+    const run = await startRun(svc.deps, 'rehearsal', { phases: ['01', '02'] });
+    expect((await waitForRun(svc.deps.store, run.runId)).status).toBe('failed');
+    const undo = await rollback(svc.deps, 'rehearsal', { all: true, confirm: true });
+    expect('runId' in undo).toBe(true);
+    await waitForRun(svc.deps.store, (undo as Run).runId);
+
+    const rejected = await codeOf(resume(svc.deps, 'rehearsal'));
+
+    expect(rejected).toMatch(/^NothingToResume: /);
+    expect(rejected).toContain(`followed by rollback ${(undo as Run).runId}`);
+    expect((await svc.deps.store.getRun(run.runId))?.status).toBe('failed');
   });
 });

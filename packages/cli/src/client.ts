@@ -41,9 +41,14 @@ export class ApiClient {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
+      // Only the embedded service has a token. A deployed API is reached with
+      // SigV4, and its signer also fails here when the region or credentials are missing.
+      const fix = this.token
+        ? 'start it with `perfplane runtime start`'
+        : 'check the --api URL, AWS_REGION and the AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID)';
       throw new PerfplaneError(
         'ControlPlaneUnavailable',
-        `control plane at ${this.baseUrl} did not respond (${(error as Error).message}); start it with \`perfplane runtime start\``,
+        `control plane at ${this.baseUrl} did not respond (${(error as Error).message}); ${fix}`,
         { cause: error },
       );
     }

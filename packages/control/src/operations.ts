@@ -177,6 +177,16 @@ export async function resume(deps: ControlDeps, environment: string): Promise<Ru
     );
   }
 
+  // A rollback after the run undid what it deployed, so there is nothing left to continue.
+  const newer = runs.slice(0, runs.indexOf(latest));
+  const rollback = newer.find((run) => runKind(run.runId) === 'rollback');
+  if (rollback) {
+    throw new PerfplaneError(
+      'NothingToResume',
+      `nothing to resume in "${env.name}": run ${latest.runId} was followed by rollback ${rollback.runId}; start again with \`perfplane run-all\``,
+    );
+  }
+
   const states = await phaseMap(deps, env.name);
   const remaining = latest.phases.filter((id) => !isPhaseDone(statusOf(states, id)));
   if (remaining.length === 0) {
@@ -184,6 +194,9 @@ export async function resume(deps: ControlDeps, environment: string): Promise<Ru
       'NothingToResume',
       `nothing to resume in "${env.name}": every phase of run ${latest.runId} is done`,
     );
+  }
+  for (const id of remaining) {
+    assertDependenciesMet('deploy', id, states, env.provided, remaining);
   }
 
   await deps.preflight?.(remaining, 'deploy');
@@ -271,11 +284,16 @@ export async function rollback(
     );
   }
   const status = statusOf(states, phase.id);
-  if (deployedDependents.length === 0 && (status === 'not-started' || status === 'rolled-back')) {
+  const undeployed: Record<string, string> = {
+    'not-started': 'not deployed',
+    'rolled-back': 'already rolled back',
+    skipped: 'skipped, so perfplane deployed nothing for it',
+  };
+  if (deployedDependents.length === 0 && undeployed[status] !== undefined) {
     return {
       nothingToRollBack: true,
       phases: [],
-      message: `nothing to roll back: ${phase.id} is ${status === 'not-started' ? 'not deployed' : 'already rolled back'} in "${env.name}"`,
+      message: `nothing to roll back: ${phase.id} is ${undeployed[status]} in "${env.name}"`,
     };
   }
   const ids = rollbackOrder([phase, ...deployedDependents]).map((entry) => entry.id);
@@ -564,6 +582,7 @@ export async function progress(deps: ControlDeps, environment: string): Promise<
       .filter((phase) => covered.includes(phase.phaseId))
       .map((phase) => ({ id: phase.phaseId, status: phase.status, percent: phase.percent })),
     history,
+    expectedMinutes: env.expectedMinutes,
     startedAt: run?.startedAt ?? run?.createdAt,
     endedAt: run && isRunFinished(run.status) ? run.endedAt : undefined,
     now: deps.now?.() ?? new Date(),

@@ -109,7 +109,7 @@ const costSavingSchema = z.strictObject({
 export const environmentSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/),
   description: z.string().optional(),
-  /** Where the phases run: on this machine against the simulator, or on AWS. */
+  /** Platform the phases run on: this machine against the simulator, or AWS. */
   platform: z.enum(['rehearsal', 'aws']),
   /**
    * Phases this environment does not run itself, with the reason. They are
@@ -136,6 +136,11 @@ export const environmentSchema = z.strictObject({
       prometheusRemoteWrite: z.string().url().optional(),
     })
     .default({ version: 'v1.4.2', parallelRunners: 1 }),
+  /**
+   * Expected minutes per phase for the progress estimate until this
+   * environment has finished deploys of its own; defaults come from the catalog.
+   */
+  expectedMinutes: z.partialRecord(phaseIdSchema, z.number().positive()).default({}),
   /** Build timeout per phase action, in minutes; defaults come from the catalog. */
   buildTimeoutMinutes: z
     .partialRecord(phaseIdSchema, z.number().int().min(1).max(2160))

@@ -54,6 +54,8 @@ export interface ProgressInput {
   phases: readonly PhaseProgressInput[];
   /** Seconds of earlier completed deploys of each phase in this environment. */
   history: Partial<Record<PhaseId, readonly number[]>>;
+  /** The environment's own expected minutes per phase, used before any history exists. */
+  expectedMinutes?: Partial<Record<PhaseId, number>>;
   startedAt?: string;
   /** End of the run; elapsed time stops there. */
   endedAt?: string;
@@ -82,12 +84,19 @@ export function median(values: readonly number[]): number | undefined {
 /**
  * Returns the expected seconds of a phase's deploy: the median of earlier
  * completed deploys in the environment when there are any, otherwise the
- * midpoint of the catalog's range.
+ * environment's own expected minutes, otherwise the midpoint of the catalog's range.
  */
-export function expectedSeconds(id: PhaseId, history: readonly number[] = []): number {
+export function expectedSeconds(
+  id: PhaseId,
+  history: readonly number[] = [],
+  environmentMinutes?: number,
+): number {
   const measured = median(history);
   if (measured !== undefined) {
     return measured;
+  }
+  if (environmentMinutes !== undefined) {
+    return environmentMinutes * 60;
   }
   const phase = PHASES.find((entry) => entry.id === id);
   if (!phase) {
@@ -115,7 +124,11 @@ export function computeProgress(input: ProgressInput): ProgressFigures {
   let total = 0;
   let done = 0;
   for (const phase of input.phases) {
-    const expected = expectedSeconds(phase.id, input.history[phase.id]);
+    const expected = expectedSeconds(
+      phase.id,
+      input.history[phase.id],
+      input.expectedMinutes?.[phase.id],
+    );
     total += expected;
     done += expected * doneShare(phase);
   }

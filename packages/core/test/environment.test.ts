@@ -57,3 +57,10 @@ describe('environment ladder', () => {
     );
   });
 });
+
+describe('expected minutes', () => {
+  it('come from the rehearsal file', async () => {
+    const rehearsal = await loadEnvironment(root, 'rehearsal');
+    expect(rehearsal.expectedMinutes['07-performance-tests']).toBe(2.5);
+  });
+});

@@ -23,6 +23,12 @@ describe('expectedSeconds', () => {
   it('median of past runs', () => {
     expect(expectedSeconds('02-infrastructure', [600, 1200, 900])).toBe(900);
   });
+  it('environment minutes before history', () => {
+    expect(expectedSeconds('07-performance-tests', [], 2.5)).toBe(150);
+  });
+  it('history over environment minutes', () => {
+    expect(expectedSeconds('07-performance-tests', [100, 300], 2.5)).toBe(200);
+  });
 });
 
 describe('computeProgress', () => {

@@ -44,7 +44,10 @@ case "$action" in
     # PERFPLANE_LADDER (JSON stages) replaces the ladder of the environment file, for short checks.
     stages="${PERFPLANE_LADDER:-$(pp_env_get ladder)}"
     mapfile -t k6_env < <(pp_k6_env)
-    pp_progress 5 "Load ladder: ${stages}"
+    ladder_text="$(printf '%s' "$stages" | node -e '
+      const stages = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
+      console.log(stages.map((s) => `${s.name} ${s.rate}/s for ${s.duration}`).join(", "));')"
+    pp_progress 5 "Load ladder: ${ladder_text}"
     cp "${PP_ROOT}/environments/${PERFPLANE_ENV}.yaml" "${outdir}.environment.yaml" 2>/dev/null || true
     status=0
     pp_k6_run ladder "$outdir" k6/transfers.ts "${k6_env[@]}" -e "STAGES=${stages}" || status=$?

@@ -32,6 +32,7 @@ export interface ApiResponse {
 /** Largest accepted request body, in bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/** HTTP status of each error code, shared by the Lambda and the embedded API. */
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   InvalidArgument: 400,
   ConfirmationRequired: 400,
@@ -183,10 +184,15 @@ function json(status: number, value: unknown): ApiResponse {
   };
 }
 
+/** Returns the HTTP status for an error code; codes not listed are the server's fault (500). */
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code] ?? 500;
+}
+
 /** Describes an error as the API returns it; unexpected errors hide their details. */
 export function errorResponse(error: unknown): ApiResponse {
   if (isPerfplaneError(error)) {
-    return json(HTTP_STATUS[error.code] ?? 500, {
+    return json(httpStatusOf(error.code), {
       error: { code: error.code, message: error.message },
     });
   }

@@ -311,11 +311,15 @@ async function shutdown(parts: {
   }
   // Task handlers still write to the store; wait for them, but not for ever.
   await Promise.race([Promise.allSettled([...parts.inflight]), sleep(SHUTDOWN_WAIT_MS)]);
+  // The servers close first: each waits for the requests it is serving, and
+  // dynalite closes its database only after them. Destroying the clients
+  // first cut those requests off, so dynalite could close the database under
+  // a handler still running and throw "Database is closed".
+  await parts.s3?.close();
+  await parts.dynamo.close();
   for (const client of parts.clients) {
     client.destroy();
   }
-  await parts.s3?.close();
-  await parts.dynamo.close();
   parts.logger('info', 'service-stopped', {});
 }
 

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -15,14 +14,15 @@ import {
   startRun,
 } from '@perfplane/control';
 import { PerfplaneError } from '@perfplane/core';
-import { type RunningService, startService } from '@perfplane/embedded';
+import type { RunningService } from '@perfplane/embedded';
 import type { Run } from '@perfplane/store';
 import { list } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/ports.js';
 import {
   makeWorkspace,
   REPO_ROOT,
-  STATEMACHINES,
+  startWorkspaceService,
   type Workspace,
   waitFor,
   waitForRun,
@@ -34,14 +34,7 @@ let simulatorPid: number | undefined;
 
 async function start(ws: Workspace): Promise<RunningService> {
   workspace = ws;
-  service = await startService({
-    root: ws.root,
-    home: ws.home,
-    buildspecDir: ws.buildspecDir,
-    statemachineDir: STATEMACHINES,
-    killGraceMs: 500,
-    approvalPollMs: 50,
-  });
+  service = await startWorkspaceService(ws);
   return service;
 }
 
@@ -111,16 +104,6 @@ describe('dependency check', () => {
     expect(await svc.deps.store.listRuns('rehearsal', 20)).toEqual(runsBefore);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function alive(pid: number): boolean {
   try {

@@ -11,12 +11,12 @@ import {
   validateAll,
 } from '@perfplane/control';
 import { PHASE_IDS } from '@perfplane/core';
-import { groupAlive, type RunningService, startService } from '@perfplane/embedded';
+import { groupAlive, type RunningService } from '@perfplane/embedded';
 import { extract } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   makeWorkspace,
-  STATEMACHINES,
+  startWorkspaceService,
   type Workspace,
   waitFor,
   waitForRun,
@@ -27,14 +27,7 @@ let service: RunningService | undefined;
 
 async function start(ws: Workspace): Promise<RunningService> {
   workspace = ws;
-  service = await startService({
-    root: ws.root,
-    home: ws.home,
-    buildspecDir: ws.buildspecDir,
-    statemachineDir: STATEMACHINES,
-    killGraceMs: 500,
-    approvalPollMs: 50,
-  });
+  service = await startWorkspaceService(ws);
   return service;
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRunFinished, PHASE_IDS, type PhaseId } from '@perfplane/core';
+import { type RunningService, startService } from '@perfplane/embedded';
 import type { Run, Store } from '@perfplane/store';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -105,4 +106,16 @@ export async function waitFor<T>(
     await sleep(50);
   }
   throw new Error(`timed out waiting for ${description}`);
+}
+
+/** Starts the embedded service on a workspace with short grace and poll times for tests. */
+export function startWorkspaceService(ws: Workspace): Promise<RunningService> {
+  return startService({
+    root: ws.root,
+    home: ws.home,
+    buildspecDir: ws.buildspecDir,
+    statemachineDir: STATEMACHINES,
+    killGraceMs: 500,
+    approvalPollMs: 50,
+  });
 }

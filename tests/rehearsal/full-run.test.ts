@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'packages/cli/bin/perfplane.js');
@@ -23,18 +23,6 @@ function findK6(): string | undefined {
   ];
   const onPath = spawnSync('bash', ['-c', 'command -v k6'], { encoding: 'utf8' }).stdout.trim();
   return [onPath, ...candidates].find((candidate) => candidate && existsSync(candidate));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const k6 = findK6();

@@ -37,7 +37,7 @@ scripts/install-k6.sh
 
 # --- aws: SST platform types and the moto server (begin) ---
 # sst.config.ts is type-checked against .sst/platform, which `sst install`
-# writes offline; the AWS integration tests start moto_server themselves.
+# writes offline. The AWS integration tests start moto_server themselves.
 if [[ "$ci" == true ]]; then
   bash scripts/sst-install.sh
   python3 -m pip install --quiet 'moto[server]'

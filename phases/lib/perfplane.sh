@@ -18,5 +18,5 @@ pp_unmet() {
 }
 
 # shellcheck disable=SC2034 # read by the scripts that source this file
-# Exit status that tells the runner requirements are unmet, not that it failed.
+# Exit status that reports unmet requirements to the runner, distinct from a failure.
 readonly PP_REQUIREMENTS_NOT_MET=3

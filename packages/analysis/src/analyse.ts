@@ -63,7 +63,7 @@ export const DEFAULT_TPS_METRIC = 'transfers_completed';
 export const DEFAULT_FAILED_TRANSFERS_METRIC = 'transfers_failed';
 export const DEFAULT_TRANSFER_SCENARIOS = ['transfer', 'transfers'];
 const BREAKDOWN_SERIES_LIMIT = 20;
-/** Longest run accepted; files further apart are not one run's runners. */
+/** Maximum span of one run. Files further apart are not runners of one run. */
 const MAX_RUN_SECONDS = 48 * 3600;
 
 type SampleFormat = 'ndjson' | 'csv';

@@ -3,7 +3,7 @@ import { createHistogram, type Histogram, percentile } from './histogram.js';
 import type { Figures, Series } from './schema.js';
 import { addHistogramTo, hasHistogram } from './stats.js';
 
-/** Where the completed transfers come from; see resolveTpsSource. */
+/** Source of the completed-transfer count; see resolveTpsSource. */
 export interface TpsSource {
   metric: string;
   scenario: string | null;

@@ -81,7 +81,7 @@ export function parseRfc3339(text: string): number {
 
 /**
  * Parses a k6 CSV timestamp: unix seconds by default, or milli-, micro- or
- * nanoseconds told apart by magnitude, or RFC 3339 text. Returns epoch ms.
+ * nanoseconds distinguished by magnitude, or RFC 3339 text. Returns epoch ms.
  */
 export function parseCsvTimestamp(text: string): number {
   if (text.includes('T')) return parseRfc3339(text);

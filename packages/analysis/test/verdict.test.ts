@@ -23,9 +23,15 @@ function runLines(
   ];
   let request = 0;
   for (let second = 0; second < 100; second++) {
-    const phase = second < 10 ? 'warm' : second < 90 ? 'steady' : 'cool';
-    const rate = phase === 'warm' ? 10 : phase === 'steady' ? 20 : 5;
-    const latency = phase === 'steady' ? (options.steadyLatency ?? 100) : 900;
+    let rate = 20;
+    let latency = options.steadyLatency ?? 100;
+    if (second < 10) {
+      rate = 10;
+      latency = 900;
+    } else if (second >= 90) {
+      rate = 5;
+      latency = 900;
+    }
     for (let i = 0; i < rate; i++) {
       const time = new Date(START + second * 1000 + i * 10).toISOString();
       const failed = options.failEvery !== undefined && request++ % options.failEvery === 0;

@@ -20,7 +20,7 @@ export interface RouterResponse {
 
 export type ApiRouter = (request: RouterRequest) => Promise<RouterResponse>;
 
-/** What the API, Slack and the schedules send to an operation Lambda. */
+/** Request the API, Slack and the schedules send to an operation Lambda. */
 export interface OperationRequest {
   environment: string;
   body: Record<string, unknown>;

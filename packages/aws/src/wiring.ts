@@ -160,7 +160,7 @@ export function wireApi({ config, clients, control, logger }: Wiring) {
       });
       const approval = APPROVAL_PATH.exec(request.path);
       if (approval?.[1] && response.status === 200) {
-        // The control plane recorded the answer; on AWS the waiting task must also be resumed.
+        // The control plane recorded the decision. On AWS the waiting task must also be resumed.
         await approvals.answer(
           decodeURIComponent(approval[1]),
           request.body as { phase: string; action: string; approved: boolean },

@@ -531,7 +531,7 @@ export interface ProgressView {
   lock: { owner?: string; since?: string };
 }
 
-/** Phases whose approval the run requested and nobody has answered yet. */
+/** Phases whose approval the run requested and no one has approved or rejected yet. */
 async function awaitingApproval(deps: ControlDeps, runId: string): Promise<PhaseId[]> {
   const pending = new Set<PhaseId>();
   for (const event of await deps.store.listEvents(runId)) {

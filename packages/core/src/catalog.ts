@@ -22,7 +22,7 @@ export interface Phase {
   title: string;
   dependsOn: readonly PhaseId[];
   expected: DurationRange;
-  /** What the phase's validate action proves. */
+  /** Checks the phase's validate action makes. */
   validates: string;
   /**
    * True for a phase that deploys nothing and only checks the machine and

@@ -53,7 +53,7 @@ export async function recoverInterruptedRuns(parts: {
       }
     }
   } finally {
-    // Builds are killed after their runs are marked, so a step that sees a
+    // Builds are killed after their runs are marked, so a step that observes a
     // build fail finds its run already interrupted and records no failure.
     for (const killed of await runner.killLeftovers()) {
       logger('warn', 'leftover-build-killed', killed);

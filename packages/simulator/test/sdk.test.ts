@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/server.js';
 import { PAYEE, PAYER, quoteRequest, startOnboarded, transferRequest } from './helpers.js';
 
-/** The fields of SDK outbound answers and errors the tests read. */
+/** The fields of SDK outbound responses and errors the tests read. */
 interface SdkBody {
   currentState?: string;
   statusCode?: string;

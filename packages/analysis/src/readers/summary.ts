@@ -33,7 +33,7 @@ function numericValues(source: JsonObject): Record<string, number> {
   return values;
 }
 
-/** Type of a summary-export metric, told from the value names k6 writes for each type. */
+/** Type of a summary-export metric, recognised by the value names k6 writes for each type. */
 function inferType(values: Record<string, number>): MetricType {
   if ('passes' in values || 'fails' in values) return 'rate';
   if ('avg' in values || 'med' in values) return 'trend';
@@ -43,7 +43,7 @@ function inferType(values: Record<string, number>): MetricType {
 
 /**
  * Tells the three summary shapes apart and normalises them. Returns
- * undefined when the document is none of them.
+ * undefined when the document matches none of them.
  */
 export function parseSummary(file: string, document: unknown): SummaryInput | undefined {
   if (!isObject(document)) return undefined;

@@ -5,8 +5,8 @@ import type { OperationInvoker, RouterResponse } from '../ports.js';
 import { functionName } from '../settings/names.js';
 
 /**
- * Calls an operation Lambda and waits for its answer. The operation
- * Lambdas return a RouterResponse, so their 4xx answers pass through.
+ * Calls an operation Lambda and waits for its response. The operation
+ * Lambdas return a RouterResponse, so their 4xx responses pass through.
  */
 export function lambdaInvoker(client: LambdaClient, prefix: string): OperationInvoker {
   return async (lambda: OperationLambda, request) => {

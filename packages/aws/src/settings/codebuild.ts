@@ -42,7 +42,7 @@ export function buildTimeout(
 /**
  * Settings of the CodeBuild project of every phase. The projects serve every
  * AWS environment of the deployment, so a timeout is the largest any of them
- * asks for, and the image and compute type come from the first one.
+ * requests, and the image and compute type come from the first one.
  */
 export function codeBuildProjects(
   prefix: string,

@@ -4,7 +4,7 @@ import type { PhaseId } from '@perfplane/core';
 export const STATE_MACHINES = ['run', 'rollback', 'validate'] as const;
 export type StateMachineName = (typeof STATE_MACHINES)[number];
 
-/** Where the deployed resources live, from which every ARN is derived. */
+/** Account, region and names of the deployed resources, from which every ARN is derived. */
 export interface DeploymentScope {
   partition?: string;
   region: string;

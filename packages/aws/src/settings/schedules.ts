@@ -1,6 +1,6 @@
 import type { Environment } from '@perfplane/core';
 
-/** What a scheduled invocation of the cost-saving Lambda asks for. */
+/** Request a scheduled invocation sends to the cost-saving Lambda. */
 export interface CostSavingEvent {
   environment: string;
   action: 'on' | 'off' | 'restop-database';
